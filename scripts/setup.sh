@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building and testing Keyden needs, skipping whatever is already present, so a warm
+# machine passes through in seconds and a fresh Debian 12 / Ubuntu machine gets everything.
+# Pinned tool versions live here and only here (the release workflow reads them from this file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+TAURI_DRIVER_VERSION=2.1.0
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+APT_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev libayatana-appindicator3-dev
+  librsvg2-dev libxdo-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev patchelf pkg-config
+  libdbus-1-dev rpm xvfb xauth imagemagick xdotool webkit2gtk-driver gnome-keyring dbus-x11
+  libsecret-tools sqlite3 xclip)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+
+have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
+have_version trunk "$TRUNK_VERSION" || { log "cargo install trunk $TRUNK_VERSION"; cargo install trunk@"$TRUNK_VERSION" --locked; }
+have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || { log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"; cargo install wasm-bindgen-cli@"$WASM_BINDGEN_VERSION" --force; }
+have_version tauri-driver "$TAURI_DRIVER_VERSION" || { log "cargo install tauri-driver $TAURI_DRIVER_VERSION"; cargo install tauri-driver@"$TAURI_DRIVER_VERSION" --locked; }
+
+# npm tools (Tauri CLI, binaryen's wasm-opt) live in ui/node_modules, pinned by ui/package-lock.json.
+if [ ! -x ui/node_modules/.bin/tauri ] || [ ! -x ui/node_modules/.bin/wasm-opt ]; then
+  log "npm ci (Tauri CLI, binaryen)"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+log "ready"

@@ -1,0 +1,63 @@
+//! Keyed fingerprints: recognise a pasted key without reading any secret back from the keyring.
+//!
+//! HMAC-SHA256 under a per-install key. The key itself lives in the keyring (never in SQLite), so a
+//! copied database alone cannot be used to test guesses against the fingerprints.
+
+use crate::secret::SecretValue;
+use crate::secret_store::{KeyringError, SecretStore};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+/// The keyring user under which the install's fingerprint key is kept.
+pub const FINGERPRINT_KEY_ID: &str = "keyden.fingerprint-key";
+
+pub struct Fingerprinter {
+    key: Zeroizing<Vec<u8>>,
+}
+
+impl Fingerprinter {
+    /// Loads the install's key, creating it on first use.
+    pub fn load_or_create(store: &dyn SecretStore) -> Result<Self, KeyringError> {
+        if let Some(existing) = store.get(FINGERPRINT_KEY_ID)? {
+            if let Ok(bytes) = hex::decode(existing.expose()) {
+                return Ok(Fingerprinter { key: Zeroizing::new(bytes) });
+            }
+        }
+        let mut bytes = Zeroizing::new(vec![0u8; 32]);
+        getrandom::getrandom(&mut bytes).expect("the OS random source failed");
+        let encoded = SecretValue::from_input(hex::encode(&*bytes).into_bytes()).expect("hex is valid text");
+        store.put(FINGERPRINT_KEY_ID, "fingerprint key (do not delete)", &encoded)?;
+        Ok(Fingerprinter { key: bytes })
+    }
+
+    pub fn of(&self, secret: &SecretValue) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(secret.expose().as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret_store::MemoryStore;
+
+    #[test]
+    fn same_secret_same_fingerprint_and_key_is_reused() {
+        let store = MemoryStore::default();
+        let a = Fingerprinter::load_or_create(&store).unwrap();
+        let b = Fingerprinter::load_or_create(&store).unwrap();
+        let s = SecretValue::from_input(b"sk_test_123456".to_vec()).unwrap();
+        assert_eq!(a.of(&s), b.of(&s));
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn installs_with_different_keys_disagree() {
+        let s = SecretValue::from_input(b"sk_test_123456".to_vec()).unwrap();
+        let a = Fingerprinter::load_or_create(&MemoryStore::default()).unwrap();
+        let b = Fingerprinter::load_or_create(&MemoryStore::default()).unwrap();
+        assert_ne!(a.of(&s), b.of(&s));
+    }
+}

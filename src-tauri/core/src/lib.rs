@@ -1,0 +1,20 @@
+//! Keyden's core: everything the app and the CLI do, with neither Tauri nor clap in sight.
+//!
+//! - [`secret`]: the value newtype that redacts itself and zeroizes on drop.
+//! - [`secret_store`]: the OS keyring, the only place a secret value is ever stored.
+//! - [`store`]: SQLite metadata (keys, audit log, journal) — never a secret value.
+//! - [`vault`]: the lifecycle rules, keeping keyring and SQLite in agreement.
+//! - [`clock`], [`paths`], [`settings`]: the ambient things, injectable for tests.
+
+pub mod clock;
+pub mod error;
+pub mod fingerprint;
+pub mod secret_store;
+pub mod paths;
+pub mod secret;
+pub mod settings;
+pub mod store;
+pub mod vault;
+
+pub use error::Coded;
+pub use keyden_protocol as protocol;

@@ -1,0 +1,171 @@
+//! The OS keyring: the only place a secret value is ever stored.
+//!
+//! Each secret is its own entry: service `keyden`, user = the key's id, label = the key's title, so the
+//! OS's own tools (Keychain Access, Credential Manager, Seahorse, `secret-tool`) show it.
+//! [`SecretStore`] is the seam; [`OsKeyring`] is the real thing; [`MemoryStore`] serves unit tests and
+//! benches that must not depend on a running Secret Service.
+
+use crate::secret::SecretValue;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub const SERVICE: &str = "keyden";
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    /// No Secret Service / Keychain / Credential Manager to talk to.
+    #[error("the OS keyring is not available: {0}")]
+    Unavailable(String),
+    /// It is there but refused access (locked collection, dismissed prompt).
+    #[error("the OS keyring is locked or refused access: {0}")]
+    Locked(String),
+    #[error("the keyring entry for {0} holds a value that is not text")]
+    BadEncoding(String),
+    #[error("the keyring refused the entry: {0}")]
+    Refused(String),
+}
+
+impl crate::Coded for KeyringError {
+    fn code(&self) -> &'static str {
+        match self {
+            KeyringError::Unavailable(_) => "keyring_unavailable",
+            KeyringError::Locked(_) => "keyring_locked",
+            KeyringError::BadEncoding(_) => "keyring_bad_encoding",
+            KeyringError::Refused(_) => "keyring_refused",
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            KeyringError::Unavailable(_) => if cfg!(target_os = "linux") {
+                "start a Secret Service (gnome-keyring or KeePassXC) in your desktop session; on a headless machine: \
+                 `dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; keyden …'`"
+            } else {
+                "check that the system keychain / Credential Manager is running and reachable from this session"
+            }
+            .to_string(),
+            KeyringError::Locked(_) => "unlock your keyring (log in to the desktop session, or unlock it in Seahorse / Keychain Access) and try again".to_string(),
+            KeyringError::BadEncoding(_) => "the entry was changed outside Keyden; store the key again".to_string(),
+            KeyringError::Refused(_) => "the keyring rejected this entry's attributes; report this as a bug".to_string(),
+        })
+    }
+}
+
+pub trait SecretStore: Send + Sync {
+    /// Creates or replaces the entry for `id`.
+    fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError>;
+    /// `Ok(None)` when there is no entry.
+    fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError>;
+    /// `Ok(false)` when there was nothing to remove.
+    fn remove(&self, id: &str) -> Result<bool, KeyringError>;
+}
+
+/// The platform keyring through the `keyring` crate (Secret Service on Linux, Keychain on macOS,
+/// Credential Manager on Windows — selected by its features).
+#[derive(Debug, Clone)]
+pub struct OsKeyring {
+    service: String,
+}
+
+impl Default for OsKeyring {
+    fn default() -> Self {
+        OsKeyring { service: SERVICE.to_string() }
+    }
+}
+
+impl OsKeyring {
+    fn entry(&self, id: &str) -> Result<::keyring::Entry, KeyringError> {
+        ::keyring::Entry::new(&self.service, id).map_err(|e| map_error(id, e))
+    }
+}
+
+/// Never formats the error's payload for `BadEncoding`: it holds the stored bytes.
+fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
+    use ::keyring::Error as E;
+    match e {
+        E::NoStorageAccess(inner) => KeyringError::Locked(inner.to_string()),
+        E::PlatformFailure(inner) => KeyringError::Unavailable(inner.to_string()),
+        E::BadEncoding(_) => KeyringError::BadEncoding(id.to_string()),
+        E::TooLong(attr, limit) => KeyringError::Refused(format!("{attr} is longer than {limit}")),
+        E::Invalid(attr, why) => KeyringError::Refused(format!("{attr}: {why}")),
+        E::Ambiguous(found) => KeyringError::Refused(format!("{} entries match {id}", found.len())),
+        E::NoEntry => KeyringError::Refused(format!("no entry for {id}")),
+        other => KeyringError::Unavailable(other.to_string()),
+    }
+}
+
+impl SecretStore for OsKeyring {
+    fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
+        let entry = self.entry(id)?;
+        entry.set_password(secret.expose()).map_err(|e| map_error(id, e))?;
+        // The label is what Seahorse and Keychain Access list; best effort, the value is already safe.
+        let label = format!("Keyden: {label}");
+        if let Err(e) = entry.update_attributes(&HashMap::from([("label", label.as_str())])) {
+            tracing::debug!(key = id, error = %map_error(id, e), "keyring label not updated");
+        }
+        Ok(())
+    }
+
+    fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError> {
+        match self.entry(id)?.get_password() {
+            Ok(v) => Ok(Some(SecretValue::from_stored(v))),
+            Err(::keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_error(id, e)),
+        }
+    }
+
+    fn remove(&self, id: &str) -> Result<bool, KeyringError> {
+        match self.entry(id)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(::keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_error(id, e)),
+        }
+    }
+}
+
+/// An in-process store with a switch to make it fail, for unit tests and benches.
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<HashMap<String, String>>,
+    failing: std::sync::atomic::AtomicBool,
+}
+
+impl MemoryStore {
+    /// From now on every call fails as a locked keyring would.
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().expect("memory store poisoned").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn check(&self) -> Result<(), KeyringError> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(KeyringError::Locked("test keyring switched off".into()));
+        }
+        Ok(())
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn put(&self, id: &str, _label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
+        self.check()?;
+        self.entries.lock().expect("memory store poisoned").insert(id.to_string(), secret.expose().to_string());
+        Ok(())
+    }
+
+    fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError> {
+        self.check()?;
+        Ok(self.entries.lock().expect("memory store poisoned").get(id).cloned().map(SecretValue::from_stored))
+    }
+
+    fn remove(&self, id: &str) -> Result<bool, KeyringError> {
+        self.check()?;
+        Ok(self.entries.lock().expect("memory store poisoned").remove(id).is_some())
+    }
+}

@@ -1,0 +1,57 @@
+//! The local audit log: every create, reveal, copy, inject, edit, revoke and delete. Never the value.
+
+use super::{Database, StoreError};
+use keyden_protocol::{AuditAction, AuditEntry};
+use sqlx::Row;
+
+pub struct AuditLog<'a>(pub &'a Database);
+
+impl AuditLog<'_> {
+    pub async fn record(
+        &self,
+        at: i64,
+        key_id: &str,
+        key_title: &str,
+        action: AuditAction,
+        origin: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit (at, key_id, key_title, action, origin, detail) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(at)
+            .bind(key_id)
+            .bind(key_title)
+            .bind(action.as_str())
+            .bind(origin)
+            .bind(detail)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Newest first; `key_id` narrows to one key's trail.
+    pub async fn list(&self, key_id: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, key_id, key_title, action, origin, detail FROM audit \
+             WHERE (?1 IS NULL OR key_id = ?1) ORDER BY at DESC, id DESC LIMIT ?2",
+        )
+        .bind(key_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.0.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let action: String = r.get("action");
+                Ok(AuditEntry {
+                    id: r.get("id"),
+                    at: r.get("at"),
+                    key_id: r.get("key_id"),
+                    key_title: r.get("key_title"),
+                    action: AuditAction::parse(&action)
+                        .ok_or_else(|| StoreError::Corrupt(format!("unknown audit action {action:?}")))?,
+                    origin: r.get("origin"),
+                    detail: r.get("detail"),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,261 @@
+//! Key rows: metadata plus the journal columns that keep SQLite and the keyring in agreement.
+
+use super::{is_unique_violation, Database, StoreError};
+use keyden_protocol::{Facets, KeyKind, KeyQuery, KeyRecord, KeyStatus, SortField};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+const COLUMNS: &str = "id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
+     created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at";
+
+/// A journal step that has started and not finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pending {
+    Create,
+    Delete,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyRow {
+    pub record: KeyRecord,
+    pub fingerprint: String,
+    pub pending: Option<Pending>,
+    pub pending_pid: Option<i64>,
+    pub pending_at: Option<i64>,
+}
+
+pub struct KeyRows<'a>(pub &'a Database);
+
+fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
+    let kind: String = r.get("kind");
+    let status: String = r.get("status");
+    let pending: Option<String> = r.get("pending");
+    Ok(KeyRow {
+        record: KeyRecord {
+            id: r.get("id"),
+            title: r.get("title"),
+            provider: r.get("provider"),
+            account: r.get("account"),
+            environment: r.get("environment"),
+            owner: r.get("owner"),
+            kind: KeyKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
+            redacted: r.get("redacted"),
+            status: KeyStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+            created_at: r.get("created_at"),
+            revoked_at: r.get("revoked_at"),
+            expires_at: r.get("expires_at"),
+            last_verified_at: r.get("last_verified_at"),
+            remote_id: r.get("remote_id"),
+            notes: r.get("notes"),
+        },
+        fingerprint: r.get("fingerprint"),
+        pending: match pending.as_deref() {
+            None => None,
+            Some("create") => Some(Pending::Create),
+            Some("delete") => Some(Pending::Delete),
+            Some(other) => return Err(StoreError::Corrupt(format!("pending {other:?}"))),
+        },
+        pending_pid: r.get("pending_pid"),
+        pending_at: r.get("pending_at"),
+    })
+}
+
+/// The outcome of inserting a new key's row.
+pub enum Inserted {
+    Ok,
+    /// The one-active-secret-key index refused it.
+    ActiveSecretExists,
+}
+
+impl KeyRows<'_> {
+    /// Journal step 1 of a create: the row, marked pending, before the keyring is touched.
+    pub async fn insert_pending(&self, row: &KeyRow, pid: u32, now: i64) -> Result<Inserted, StoreError> {
+        let k = &row.record;
+        let result = sqlx::query(
+            "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
+             created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'create', ?, ?)",
+        )
+        .bind(&k.id)
+        .bind(&k.title)
+        .bind(&k.provider)
+        .bind(&k.account)
+        .bind(&k.environment)
+        .bind(&k.owner)
+        .bind(k.kind.as_str())
+        .bind(&k.redacted)
+        .bind(&row.fingerprint)
+        .bind(k.status.as_str())
+        .bind(k.created_at)
+        .bind(k.revoked_at)
+        .bind(k.expires_at)
+        .bind(k.last_verified_at)
+        .bind(&k.remote_id)
+        .bind(&k.notes)
+        .bind(i64::from(pid))
+        .bind(now)
+        .execute(&self.0.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(Inserted::Ok),
+            Err(e) if is_unique_violation(&e) => Ok(Inserted::ActiveSecretExists),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Clears the journal mark: both stores agree again.
+    pub async fn finalise(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Journal step 1 of a delete. Only a revoked, settled row can be marked, so the rule holds even
+    /// if another process revoked or deleted in between.
+    pub async fn mark_pending_delete(&self, id: &str, pid: u32, now: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE keys SET pending = 'delete', pending_pid = ?, pending_at = ? \
+             WHERE id = ? AND status = 'revoked' AND pending IS NULL",
+        )
+        .bind(i64::from(pid))
+        .bind(now)
+        .bind(id)
+        .execute(&self.0.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn remove(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM keys WHERE id = ?").bind(id).execute(&self.0.pool).await?;
+        Ok(())
+    }
+
+    /// Any row, pending or not.
+    pub async fn get(&self, id: &str) -> Result<Option<KeyRow>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.0.pool)
+            .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    /// Settled rows whose id equals or starts with `name`, or whose title equals it exactly.
+    pub async fn find_by_name(&self, name: &str) -> Result<Vec<KeyRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM keys WHERE pending IS NULL AND \
+             (id = ?1 OR (length(?1) >= 6 AND substr(id, 1, length(?1)) = ?1) OR title = ?1) ORDER BY created_at"
+        ))
+        .bind(name)
+        .fetch_all(&self.0.pool)
+        .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    pub async fn active_secret_for(&self, provider: &str, account: &str, owner: &str) -> Result<Option<KeyRow>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM keys WHERE kind = 'secret' AND status = 'active' AND provider = ? AND account = ? AND owner = ?"
+        ))
+        .bind(provider)
+        .bind(account)
+        .bind(owner)
+        .fetch_optional(&self.0.pool)
+        .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    pub async fn update_text(&self, id: &str, title: &str, notes: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE keys SET title = ?, notes = ? WHERE id = ? AND pending IS NULL")
+            .bind(title)
+            .bind(notes)
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Revokes an active key; `false` when it was not active (revoke is final and happens once).
+    pub async fn revoke(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active' AND pending IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn pending(&self) -> Result<Vec<KeyRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE pending IS NOT NULL"))
+            .fetch_all(&self.0.pool)
+            .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    pub async fn by_fingerprint(&self, fingerprint: &str) -> Result<Vec<KeyRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE fingerprint = ? AND pending IS NULL"))
+            .bind(fingerprint)
+            .fetch_all(&self.0.pool)
+            .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    /// Search, filter and sort, all in SQL. The search text is bound as a parameter and matched with
+    /// `instr`, so quotes, `%`, `_` and the like are plain characters, never syntax.
+    pub async fn list(&self, q: &KeyQuery, now: i64) -> Result<Vec<KeyRecord>, StoreError> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM keys WHERE pending IS NULL"));
+        if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let needle = search.to_lowercase();
+            sql.push(" AND (instr(lower(title), ").push_bind(needle.clone());
+            sql.push(") > 0 OR instr(lower(provider), ").push_bind(needle.clone());
+            sql.push(") > 0 OR instr(lower(id), ").push_bind(needle.clone());
+            sql.push(") = 1 OR instr(lower(redacted), ").push_bind(needle);
+            sql.push(") = 1)");
+        }
+        if let Some(status) = q.status {
+            sql.push(" AND status = ").push_bind(status.as_str());
+        }
+        if let Some(provider) = q.provider.as_deref().filter(|s| !s.is_empty()) {
+            sql.push(" AND provider = ").push_bind(provider.to_string());
+        }
+        if let Some(env) = q.environment.as_deref().filter(|s| !s.is_empty()) {
+            sql.push(" AND environment = ").push_bind(env.to_string());
+        }
+        if let Some(days) = q.expiring_within_days {
+            sql.push(" AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ")
+                .push_bind(now + i64::from(days) * 86_400);
+        }
+        let dir = if q.desc { "DESC" } else { "ASC" };
+        let order = match q.sort {
+            SortField::Title => format!("title COLLATE NOCASE {dir}, created_at {dir}"),
+            SortField::Created => format!("created_at {dir}, title COLLATE NOCASE {dir}"),
+            // Keys without a date sort last in either direction: they are the least interesting.
+            SortField::Expires => format!("expires_at IS NULL, expires_at {dir}, title COLLATE NOCASE"),
+            SortField::Verified => format!("last_verified_at IS NULL, last_verified_at {dir}, title COLLATE NOCASE"),
+        };
+        sql.push(format!(" ORDER BY {order}, id"));
+        let rows = sql.build().fetch_all(&self.0.pool).await?;
+        rows.iter().map(|r| decode(r).map(|k| k.record)).collect()
+    }
+
+    pub async fn facets(&self) -> Result<Facets, StoreError> {
+        let distinct = |col: &'static str| {
+            let pool = self.0.pool.clone();
+            async move {
+                sqlx::query_scalar::<_, String>(&format!(
+                    "SELECT DISTINCT {col} FROM keys WHERE pending IS NULL AND {col} != '' ORDER BY {col} COLLATE NOCASE"
+                ))
+                .fetch_all(&pool)
+                .await
+            }
+        };
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM keys WHERE pending IS NULL")
+            .fetch_one(&self.0.pool)
+            .await?;
+        Ok(Facets {
+            providers: distinct("provider").await?,
+            environments: distinct("environment").await?,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        })
+    }
+}

@@ -1,0 +1,64 @@
+//! SQLite metadata store: keys, the audit log, the keyring journal. Metadata only — never a secret
+//! value; the vault hands this module redacted forms and fingerprints, nothing else.
+
+mod audit;
+mod db;
+mod keys;
+
+pub use audit::AuditLog;
+pub use db::Database;
+pub use keys::{Inserted, KeyRow, KeyRows, Pending};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database {path}: {source}")]
+    Open { path: String, source: sqlx::Error },
+    #[error("cannot bring the database up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database is busy (another Keyden process holds a write lock)")]
+    Busy,
+    #[error("database error: {0}")]
+    Sql(sqlx::Error),
+    #[error("the database holds a value Keyden does not understand: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.message().contains("database is locked") || db.message().contains("busy") {
+                return StoreError::Busy;
+            }
+        }
+        StoreError::Sql(e)
+    }
+}
+
+impl crate::Coded for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoreError::Open { .. } => "database_unavailable",
+            StoreError::Migrate(_) => "database_migration_failed",
+            StoreError::Busy => "database_busy",
+            StoreError::Sql(_) => "database_error",
+            StoreError::Corrupt(_) => "database_corrupt",
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(
+            match self {
+                StoreError::Open { .. } => "check that the data directory is writable (or pass --data-dir)",
+                StoreError::Migrate(_) => "the database may belong to a newer Keyden; upgrade Keyden",
+                StoreError::Busy => "try again in a moment",
+                StoreError::Sql(_) | StoreError::Corrupt(_) => "report this with `keyden audit --json` output attached",
+            }
+            .to_string(),
+        )
+    }
+}
+
+/// Whether an error is SQLite refusing a row because of the one-active-secret-key index.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}

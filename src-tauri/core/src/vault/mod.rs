@@ -1,0 +1,285 @@
+//! The vault: the lifecycle rules, and the journal that keeps the keyring and SQLite in agreement.
+//!
+//! Every change that touches both stores runs in three steps — row written pending, keyring changed,
+//! row finalised — and [`Vault::recover`] finishes or rolls back whatever a killed process left
+//! behind. Rules (admin-guide semantics): revoke is final; delete only after revoke; at most one active
+//! secret key per (provider, account, owner); a revoked key's secret is never handed out again.
+
+mod error;
+mod journal;
+pub mod validate;
+
+pub use error::VaultError;
+pub use journal::RecoveryReport;
+
+use crate::clock::Clock;
+use crate::fingerprint::Fingerprinter;
+use crate::secret::SecretValue;
+use crate::secret_store::SecretStore;
+use crate::store::{AuditLog, Database, Inserted, KeyRow, KeyRows};
+use keyden_protocol::{AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus};
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// Metadata for a new key; the value travels beside it as a [`SecretValue`].
+#[derive(Clone, Debug, Default)]
+pub struct NewKeyMeta {
+    pub title: String,
+    pub provider: String,
+    pub account: String,
+    pub environment: String,
+    pub owner: String,
+    pub kind: Option<KeyKind>,
+    pub expires_at: Option<i64>,
+    pub notes: String,
+}
+
+/// Why a secret leaves the vault; each is audited under its own name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    Reveal,
+    Copy,
+    Inject,
+}
+
+impl From<Use> for AuditAction {
+    fn from(u: Use) -> Self {
+        match u {
+            Use::Reveal => AuditAction::Reveal,
+            Use::Copy => AuditAction::Copy,
+            Use::Inject => AuditAction::Inject,
+        }
+    }
+}
+
+pub struct Vault {
+    db: Database,
+    secrets: Arc<dyn SecretStore>,
+    clock: Arc<dyn Clock>,
+    origin: &'static str,
+    fingerprinter: OnceCell<Arc<Fingerprinter>>,
+}
+
+impl Vault {
+    /// Opens (creating and migrating) the database in `data_dir` and runs the recovery pass.
+    pub async fn open(
+        data_dir: &Path,
+        secrets: Arc<dyn SecretStore>,
+        clock: Arc<dyn Clock>,
+        origin: &'static str,
+    ) -> Result<(Self, RecoveryReport), VaultError> {
+        let db = Database::open(&data_dir.join(crate::paths::DATABASE_FILE)).await?;
+        let vault = Vault { db, secrets, clock, origin, fingerprinter: OnceCell::new() };
+        let report = vault.recover().await?;
+        Ok((vault, report))
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    fn rows(&self) -> KeyRows<'_> {
+        KeyRows(&self.db)
+    }
+
+    async fn audit(&self, key: &KeyRecord, action: AuditAction, detail: &str) -> Result<(), VaultError> {
+        AuditLog(&self.db).record(self.now(), &key.id, &key.title, action, self.origin, detail).await?;
+        Ok(())
+    }
+
+    /// Runs a blocking keyring call off the async executor.
+    async fn keyring<T, F>(&self, f: F) -> Result<T, VaultError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn SecretStore) -> Result<T, crate::secret_store::KeyringError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.secrets);
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .expect("keyring task panicked")
+            .map_err(VaultError::from)
+    }
+
+    async fn fingerprinter(&self) -> Result<Arc<Fingerprinter>, VaultError> {
+        self.fingerprinter
+            .get_or_try_init(|| async { self.keyring(|s| Fingerprinter::load_or_create(s).map(Arc::new)).await })
+            .await
+            .cloned()
+    }
+
+    /// Adds a key: validated, checked against the one-active rule, then journalled into both stores.
+    /// The keyring is reached (for the fingerprint key) before any row is written, so an unavailable
+    /// keyring leaves the database untouched.
+    pub async fn add(&self, meta: NewKeyMeta, secret: SecretValue) -> Result<KeyRecord, VaultError> {
+        let title = validate::title(&meta.title)?;
+        let record = KeyRecord {
+            id: new_key_id(),
+            title,
+            provider: validate::provider(&meta.provider)?,
+            account: validate::label("account", &meta.account)?,
+            environment: validate::label("environment", &meta.environment)?,
+            owner: validate::label("owner", &meta.owner)?,
+            kind: meta.kind.unwrap_or(KeyKind::Secret),
+            redacted: secret.redacted(),
+            status: KeyStatus::Active,
+            created_at: self.now(),
+            revoked_at: None,
+            expires_at: meta.expires_at,
+            last_verified_at: None,
+            remote_id: None,
+            notes: validate::notes(&meta.notes)?,
+        };
+        let fingerprint = self.fingerprinter().await?.of(&secret);
+        if record.kind == KeyKind::Secret {
+            self.refuse_second_active_secret(&record).await?;
+        }
+        let row = KeyRow { record, fingerprint, pending: None, pending_pid: None, pending_at: None };
+        if let Inserted::ActiveSecretExists = self.rows().insert_pending(&row, std::process::id(), self.now()).await? {
+            // Lost a race with another process between the check and the insert.
+            self.refuse_second_active_secret(&row.record).await?;
+            return Err(VaultError::Conflict(row.record.title));
+        }
+        journal::pause_point("create:row-written");
+        let (id, label) = (row.record.id.clone(), row.record.title.clone());
+        if let Err(e) = self.keyring(move |s| s.put(&id, &label, &secret)).await {
+            self.rows().remove(&row.record.id).await?;
+            return Err(e);
+        }
+        journal::pause_point("create:keyring-written");
+        self.rows().finalise(&row.record.id).await?;
+        self.audit(&row.record, AuditAction::Create, "").await?;
+        Ok(row.record)
+    }
+
+    async fn refuse_second_active_secret(&self, new: &KeyRecord) -> Result<(), VaultError> {
+        if let Some(active) = self.rows().active_secret_for(&new.provider, &new.account, &new.owner).await? {
+            return Err(VaultError::OneActiveKey { active_id: active.record.id, active_title: active.record.title });
+        }
+        Ok(())
+    }
+
+    pub async fn list(&self, query: &KeyQuery) -> Result<KeyList, VaultError> {
+        let now = self.now();
+        let keys = self.rows().list(query, now).await?;
+        let facets = self.rows().facets().await?;
+        Ok(KeyList { keys, now, facets })
+    }
+
+    /// Finds one settled key by id, unique id prefix (6+ characters) or exact title.
+    pub async fn resolve(&self, name: &str) -> Result<KeyRecord, VaultError> {
+        let name = name.trim();
+        let mut found = self.rows().find_by_name(name).await?;
+        // An exact id always wins over titles or prefixes that happen to match too.
+        if let Some(pos) = found.iter().position(|r| r.record.id == name) {
+            return Ok(found.swap_remove(pos).record);
+        }
+        match found.len() {
+            0 => Err(VaultError::NotFound(name.to_string())),
+            1 => Ok(found.remove(0).record),
+            _ => Err(VaultError::Ambiguous {
+                name: name.to_string(),
+                matches: found.into_iter().map(|r| format!("{} ({})", r.record.id, r.record.title)).collect(),
+            }),
+        }
+    }
+
+    pub async fn detail(&self, name: &str) -> Result<KeyDetail, VaultError> {
+        let key = self.resolve(name).await?;
+        let audit = AuditLog(&self.db).list(Some(&key.id), 200).await?;
+        Ok(KeyDetail { key, audit })
+    }
+
+    pub async fn audit_log(&self, name: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>, VaultError> {
+        let id = match name {
+            Some(n) => Some(self.resolve(n).await?.id),
+            None => None,
+        };
+        Ok(AuditLog(&self.db).list(id.as_deref(), limit).await?)
+    }
+
+    /// Changes the title and/or notes, nothing else.
+    pub async fn edit(&self, name: &str, edit: KeyEdit) -> Result<KeyRecord, VaultError> {
+        let mut key = self.resolve(name).await?;
+        let old_title = key.title.clone();
+        if let Some(t) = edit.title.as_deref() {
+            key.title = validate::title(t)?;
+        }
+        if let Some(n) = edit.notes.as_deref() {
+            key.notes = validate::notes(n)?;
+        }
+        self.rows().update_text(&key.id, &key.title, &key.notes).await?;
+        let detail = if old_title != key.title { format!("renamed from '{old_title}'") } else { "notes changed".into() };
+        self.audit(&key, AuditAction::Edit, &detail).await?;
+        Ok(key)
+    }
+
+    /// Revoke is final. The secret stays in the keyring, for token diagnosis only.
+    pub async fn revoke(&self, name: &str) -> Result<KeyRecord, VaultError> {
+        let mut key = self.resolve(name).await?;
+        if key.status == KeyStatus::Revoked {
+            return Err(VaultError::AlreadyRevoked(key.title));
+        }
+        if !self.rows().revoke(&key.id, self.now()).await? {
+            return Err(VaultError::AlreadyRevoked(key.title));
+        }
+        key.status = KeyStatus::Revoked;
+        key.revoked_at = Some(self.now());
+        self.audit(&key, AuditAction::Revoke, "").await?;
+        Ok(key)
+    }
+
+    /// Deletes a revoked key: its row and its keyring entry, journalled.
+    pub async fn delete(&self, name: &str) -> Result<KeyRecord, VaultError> {
+        let key = self.resolve(name).await?;
+        if key.status != KeyStatus::Revoked {
+            return Err(VaultError::NotRevoked(key.title));
+        }
+        if !self.rows().mark_pending_delete(&key.id, std::process::id(), self.now()).await? {
+            return Err(VaultError::Conflict(key.title));
+        }
+        journal::pause_point("delete:row-marked");
+        let id = key.id.clone();
+        if let Err(e) = self.keyring(move |s| s.remove(&id)).await {
+            // The keyring said no: undo the mark so the key is exactly as it was.
+            self.rows().finalise(&key.id).await?;
+            return Err(e);
+        }
+        journal::pause_point("delete:keyring-removed");
+        self.rows().remove(&key.id).await?;
+        self.audit(&key, AuditAction::Delete, "").await?;
+        Ok(key)
+    }
+
+    /// Hands out an active key's value for an explicit use, audited. Revoked keys are refused.
+    pub async fn use_secret(&self, name: &str, purpose: Use, detail: &str) -> Result<(KeyRecord, SecretValue), VaultError> {
+        let key = self.resolve(name).await?;
+        if key.status == KeyStatus::Revoked {
+            return Err(VaultError::Revoked(key.title));
+        }
+        let id = key.id.clone();
+        let secret = self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
+        self.audit(&key, purpose.into(), detail).await?;
+        Ok((key, secret))
+    }
+
+    /// Keys whose stored value equals `candidate`, found by keyed fingerprint without reading secrets.
+    pub async fn find_by_value(&self, candidate: &SecretValue) -> Result<Vec<KeyRecord>, VaultError> {
+        let fp = self.fingerprinter().await?.of(candidate);
+        Ok(self.rows().by_fingerprint(&fp).await?.into_iter().map(|r| r.record).collect())
+    }
+}
+
+/// `key_` + 16 hex characters (64 random bits): short enough to type, unique enough for one vault.
+fn new_key_id() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).expect("the OS random source failed");
+    format!("key_{}", hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests;

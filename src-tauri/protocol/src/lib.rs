@@ -1,0 +1,300 @@
+//! Every type that crosses the IPC bridge between the Tauri app and the Yew UI.
+//!
+//! Both sides compile against this crate, so a renamed field breaks the build on both sides instead of
+//! failing at run time. Nothing here ever carries a secret value except [`Revealed`], the reply to an
+//! explicit reveal, and [`NewKey::secret`], which only travels from the UI into the backend.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of credential a key is; only `Secret` keys fall under the one-active-key rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyKind {
+    Secret,
+    Publishable,
+    Token,
+    ClientSecret,
+}
+
+impl KeyKind {
+    pub const ALL: [KeyKind; 4] = [KeyKind::Secret, KeyKind::Publishable, KeyKind::Token, KeyKind::ClientSecret];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Secret => "secret",
+            KeyKind::Publishable => "publishable",
+            KeyKind::Token => "token",
+            KeyKind::ClientSecret => "client-secret",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyKind::Secret => "Secret key",
+            KeyKind::Publishable => "Publishable key",
+            KeyKind::Token => "Token",
+            KeyKind::ClientSecret => "Client secret",
+        }
+    }
+}
+
+/// Revoke is final: there is no way back from `Revoked`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyStatus {
+    Active,
+    Revoked,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(KeyStatus::Active),
+            "revoked" => Some(KeyStatus::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// A key's metadata as the vault mirrors it. Times are Unix seconds (UTC).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyRecord {
+    pub id: String,
+    pub title: String,
+    pub provider: String,
+    pub account: String,
+    pub environment: String,
+    pub owner: String,
+    pub kind: KeyKind,
+    /// First 6 characters + `…` + last 4: enough to recognise, never enough to use.
+    pub redacted: String,
+    pub status: KeyStatus,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub last_verified_at: Option<i64>,
+    pub remote_id: Option<String>,
+    pub notes: String,
+}
+
+impl KeyRecord {
+    /// Expired by its own clock (the key's `expires_at`), whatever its status.
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|e| e <= now)
+    }
+
+    /// Active and expiring within `days` days (or already past its expiry).
+    pub fn expires_within(&self, now: i64, days: u32) -> bool {
+        self.status == KeyStatus::Active && self.expires_at.is_some_and(|e| e <= now + i64::from(days) * 86_400)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SortField {
+    Title,
+    #[default]
+    Created,
+    Expires,
+    Verified,
+}
+
+impl SortField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortField::Title => "title",
+            SortField::Created => "created",
+            SortField::Expires => "expires",
+            SortField::Verified => "verified",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [SortField::Title, SortField::Created, SortField::Expires, SortField::Verified]
+            .into_iter()
+            .find(|f| f.as_str() == s)
+    }
+}
+
+/// Search, filter and sort for the key list; every field optional, all evaluated offline.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KeyQuery {
+    /// Matches title, provider, id or redacted prefix, case-insensitively, as plain text (no wildcards).
+    pub search: Option<String>,
+    pub status: Option<KeyStatus>,
+    pub provider: Option<String>,
+    pub environment: Option<String>,
+    pub expiring_within_days: Option<u32>,
+    pub sort: SortField,
+    pub desc: bool,
+}
+
+/// A new key as the user describes it. `secret` travels UI → backend only, never back.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewKey {
+    pub title: String,
+    pub provider: String,
+    pub account: String,
+    pub environment: String,
+    pub owner: String,
+    pub kind: KeyKind,
+    pub expires_at: Option<i64>,
+    pub notes: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for NewKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewKey")
+            .field("title", &self.title)
+            .field("provider", &self.provider)
+            .field("kind", &self.kind)
+            .field("secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Edit changes the title and notes, nothing else (admin-guide semantics).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KeyEdit {
+    pub title: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuditAction {
+    Create,
+    Edit,
+    Reveal,
+    Copy,
+    Inject,
+    Revoke,
+    Delete,
+    Recover,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Edit => "edit",
+            AuditAction::Reveal => "reveal",
+            AuditAction::Copy => "copy",
+            AuditAction::Inject => "inject",
+            AuditAction::Revoke => "revoke",
+            AuditAction::Delete => "delete",
+            AuditAction::Recover => "recover",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        use AuditAction::*;
+        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover].into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// One line of the local audit log. Never holds a value; the title is a snapshot so the trail of a
+/// deleted key still reads well.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub key_id: String,
+    pub key_title: String,
+    pub action: AuditAction,
+    /// Which skin acted: `app` or `cli`.
+    pub origin: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyDetail {
+    pub key: KeyRecord,
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Values the filter menus offer, taken from the keys that exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    pub providers: Vec<String>,
+    pub environments: Vec<String>,
+    pub total: u32,
+}
+
+/// The key list with the clock it was judged against, so the UI's "expiring soon" marker agrees with
+/// the backend's filter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyList {
+    pub keys: Vec<KeyRecord>,
+    pub now: i64,
+    pub facets: Facets,
+}
+
+/// The only reply that carries a secret value: the answer to an explicit reveal.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revealed {
+    pub id: String,
+    pub value: String,
+}
+
+impl std::fmt::Debug for Revealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Revealed").field("id", &self.id).field("value", &"<redacted>").finish()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CopyReceipt {
+    pub clears_in_seconds: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub clipboard_clear_seconds: u32,
+    pub theme: Theme,
+    pub expiring_soon_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { clipboard_clear_seconds: 30, theme: Theme::System, expiring_soon_days: 14 }
+    }
+}
+
+/// Every failure crossing the bridge (and printed by the CLI with `--json`).
+/// `code` is stable and machine-readable; `message` is for people; `hint` says what to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReply {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for ErrorReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
