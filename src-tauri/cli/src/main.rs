@@ -1,1 +1,30 @@
-fn main(){}
+//! `keyden`: a clap skin over Keyden's core. It parses, calls one core function, prints. With no
+//! subcommand it starts the desktop app (`keyden-app`) found beside it.
+
+mod args;
+mod clipboard;
+mod exec;
+mod failure;
+mod output;
+mod run;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let json = cli.json;
+    match run::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            failure.print(json);
+            ExitCode::from(failure.exit)
+        }
+    }
+}

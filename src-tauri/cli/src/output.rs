@@ -1,0 +1,147 @@
+//! Human-readable output. JSON output is the protocol types themselves, serialized.
+
+use keyden_core::protocol::{AuditEntry, KeyDetail, KeyRecord, KeyStatus};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+pub fn instant(t: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| d.format(&Rfc3339).ok())
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// "in 3 d", "2 h ago": how far `t` is from `now`.
+pub fn relative(t: i64, now: i64) -> String {
+    let d = t - now;
+    let a = d.unsigned_abs();
+    let amount = match a {
+        0 => return "just now".into(),
+        1..60 => format!("{a} s"),
+        60..3600 => format!("{} min", a / 60),
+        3600..86_400 => format!("{} h", a / 3600),
+        _ => format!("{} d", a / 86_400),
+    };
+    if d >= 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// A short state word: revoked, expired, expiring soon, or active.
+pub fn state(k: &KeyRecord, now: i64, soon_days: u32) -> String {
+    match k.status {
+        KeyStatus::Revoked => "revoked".into(),
+        KeyStatus::Active if k.is_expired(now) => "expired".into(),
+        KeyStatus::Active if k.expires_within(now, soon_days) => {
+            format!("expires {}", relative(k.expires_at.unwrap_or(now), now))
+        }
+        KeyStatus::Active => "active".into(),
+    }
+}
+
+pub fn key_table(keys: &[KeyRecord], now: i64, soon_days: u32) -> String {
+    if keys.is_empty() {
+        return "No keys match. Add one with `keyden keys add --title T --secret-stdin`.\n".into();
+    }
+    let rows: Vec<[String; 7]> = keys
+        .iter()
+        .map(|k| {
+            [
+                k.id.clone(),
+                truncate(&k.title, 36),
+                k.provider.clone(),
+                if k.environment.is_empty() { "-".into() } else { truncate(&k.environment, 12) },
+                k.kind.as_str().to_string(),
+                k.redacted.clone(),
+                state(k, now, soon_days),
+            ]
+        })
+        .collect();
+    let header = ["ID", "TITLE", "PROVIDER", "ENV", "TYPE", "REDACTED", "STATE"];
+    let mut widths = header.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(w - c.chars().count() + 2));
+            }
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = line(header.to_vec());
+    for r in &rows {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
+    let k = &d.key;
+    let opt = |v: Option<i64>| v.map(|t| format!("{} ({})", instant(t), relative(t, now))).unwrap_or_else(|| "-".into());
+    let or_dash = |s: &str| if s.is_empty() { "-".to_string() } else { s.to_string() };
+    let mut out = format!(
+        "{title}\n  id           {id}\n  state        {state}\n  type         {kind}\n  provider     {provider}\n  account      {account}\n  environment  {env}\n  owner        {owner}\n  redacted     {redacted}\n  created      {created}\n  expires      {expires}\n  revoked      {revoked}\n  last checked {verified}\n",
+        title = k.title,
+        id = k.id,
+        state = state(k, now, soon_days),
+        kind = k.kind.label(),
+        provider = k.provider,
+        account = or_dash(&k.account),
+        env = or_dash(&k.environment),
+        owner = or_dash(&k.owner),
+        redacted = k.redacted,
+        created = opt(Some(k.created_at)),
+        expires = opt(k.expires_at),
+        revoked = opt(k.revoked_at),
+        verified = opt(k.last_verified_at),
+    );
+    if !k.notes.is_empty() {
+        out.push_str(&format!("  notes        {}\n", k.notes.replace('\n', "\n               ")));
+    }
+    out.push_str("\nAudit trail\n");
+    out.push_str(&audit_lines(&d.audit, false));
+    out
+}
+
+pub fn audit_lines(entries: &[AuditEntry], with_key: bool) -> String {
+    if entries.is_empty() {
+        return "  (nothing recorded)\n".into();
+    }
+    let mut out = String::new();
+    for e in entries {
+        let key = if with_key { format!("  {} '{}'", e.key_id, e.key_title) } else { String::new() };
+        let detail = if e.detail.is_empty() { String::new() } else { format!("  — {}", e.detail) };
+        out.push_str(&format!("  {}  {:<7} via {}{key}{detail}\n", instant(e.at), e.action.as_str(), e.origin));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        assert_eq!(relative(100, 58), "in 42 s");
+        assert_eq!(relative(0, 180), "3 min ago");
+        assert_eq!(relative(3 * 86_400, 0), "in 3 d");
+    }
+}

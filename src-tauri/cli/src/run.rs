@@ -1,0 +1,220 @@
+//! Dispatch: one core call per command, then output. Nothing here decides a rule.
+
+use crate::args::{AddArgs, Cli, Command, KeysCommand, KindArg, ListArgs, SortArg, StatusArg};
+use crate::failure::Failure;
+use crate::output;
+use keyden_core::clock::SystemClock;
+use keyden_core::protocol::{KeyEdit, KeyKind, KeyQuery, KeyStatus, SortField};
+use keyden_core::secret::{SecretValue, MAX_SECRET_BYTES};
+use keyden_core::secret_store::OsKeyring;
+use keyden_core::vault::{NewKeyMeta, Use, Vault};
+use keyden_core::{paths, settings};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let Some(command) = cli.command else { return start_app() };
+    if let Command::ClipboardHold { seconds } = command {
+        return crate::clipboard::hold(seconds);
+    }
+    let data_dir = paths::data_dir(cli.data_dir.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed("runtime", format!("cannot start: {e}"), None))?;
+    runtime.block_on(dispatch(command, data_dir, cli.json))
+}
+
+async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(), Failure> {
+    let (vault, recovery) = Vault::open(&data_dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), "cli").await?;
+    if !recovery.completed.is_empty() || !recovery.rolled_back.is_empty() {
+        eprintln!(
+            "keyden: repaired {} interrupted change(s) from an earlier run (see `keyden audit`)",
+            recovery.completed.len() + recovery.rolled_back.len()
+        );
+    }
+    let settings = settings::load(&data_dir);
+    let soon = settings.expiring_soon_days;
+    let now = vault.now();
+    let print = |value: &dyn erased::Json, human: String| {
+        if json {
+            println!("{}", value.to_json());
+        } else {
+            print!("{human}");
+        }
+    };
+    match command {
+        Command::Keys(KeysCommand::Add(a)) => {
+            let secret = read_secret(&a)?;
+            let key = vault.add(new_key_meta(a)?, secret).await?;
+            print(&key, format!("Added '{}' ({}), {}.\n", key.title, key.id, key.redacted));
+        }
+        Command::Keys(KeysCommand::List(l)) => {
+            let list = vault.list(&query(l)).await?;
+            print(&list.keys, output::key_table(&list.keys, list.now, soon));
+        }
+        Command::Keys(KeysCommand::Show { key }) => {
+            let detail = vault.detail(&key).await?;
+            print(&detail, output::key_detail(&detail, now, soon));
+        }
+        Command::Keys(KeysCommand::Edit { key, title, notes }) => {
+            if title.is_none() && notes.is_none() {
+                return Err(Failure::usage("nothing_to_edit", "nothing to change", "pass --title T and/or --notes N"));
+            }
+            let k = vault.edit(&key, KeyEdit { title, notes }).await?;
+            print(&k, format!("Updated '{}' ({}).\n", k.title, k.id));
+        }
+        Command::Keys(KeysCommand::Revoke { key, yes }) => {
+            confirm(yes, "revoke", &key)?;
+            let k = vault.revoke(&key).await?;
+            print(&k, format!("Revoked '{}' ({}). Revoke is final.\n", k.title, k.id));
+        }
+        Command::Keys(KeysCommand::Delete { key, yes }) => {
+            confirm(yes, "delete", &key)?;
+            let k = vault.delete(&key).await?;
+            print(&k, format!("Deleted '{}' ({}) and its keyring entry.\n", k.title, k.id));
+        }
+        Command::Get { key } => {
+            let (_, secret) = vault.use_secret(&key, Use::Reveal, "printed by `keyden get`").await?;
+            let mut out = std::io::stdout().lock();
+            let newline = if out.is_terminal() { "\n" } else { "" };
+            write!(out, "{}{newline}", secret.expose()).and_then(|_| out.flush()).map_err(io_failure)?;
+        }
+        Command::Copy { key } => {
+            let (k, secret) = vault.use_secret(&key, Use::Copy, "").await?;
+            let seconds = settings.clipboard_clear_seconds;
+            crate::clipboard::copy_detached(&secret, seconds)?;
+            let receipt = serde_json::json!({ "id": k.id, "clears_in_seconds": seconds });
+            print(&receipt, format!("Copied '{}' to the clipboard; it clears in {seconds} s.\n", k.title));
+        }
+        Command::Exec { env, command } => {
+            let mut vars = Vec::with_capacity(env.len());
+            for pair in &env {
+                let (var, key) = crate::exec::parse_pair(pair)?;
+                let (_, secret) = vault.use_secret(key, Use::Inject, &format!("env {var} for `{}`", command[0])).await?;
+                vars.push((var.to_string(), secret));
+            }
+            vault.database().close().await;
+            return crate::exec::run_with(vars, &command);
+        }
+        Command::Audit { key, limit } => {
+            let entries = vault.audit_log(key.as_deref(), limit).await?;
+            print(&entries, output::audit_lines(&entries, true));
+        }
+        Command::ClipboardHold { .. } => unreachable!("handled before the vault opens"),
+    }
+    Ok(())
+}
+
+/// `print` takes any serializable value without making the closure generic.
+mod erased {
+    pub trait Json {
+        fn to_json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> String {
+            serde_json::to_string_pretty(self).expect("protocol types serialize")
+        }
+    }
+}
+
+fn io_failure(e: std::io::Error) -> Failure {
+    Failure::failed("io", e.to_string(), None)
+}
+
+fn confirm(yes: bool, verb: &str, key: &str) -> Result<(), Failure> {
+    if yes {
+        return Ok(());
+    }
+    Err(Failure::usage(
+        "confirmation_required",
+        format!("{verb} cannot be undone; nothing was changed"),
+        format!("run `keyden keys {verb} {key} --yes` to confirm"),
+    ))
+}
+
+fn read_secret(a: &AddArgs) -> Result<SecretValue, Failure> {
+    let stdin = std::io::stdin();
+    let raw = if a.secret_stdin {
+        let mut buf = Vec::new();
+        stdin.lock().take(MAX_SECRET_BYTES as u64 + 1).read_to_end(&mut buf).map_err(io_failure)?;
+        buf
+    } else if stdin.is_terminal() {
+        let typed = rpassword::prompt_password(format!("Secret for '{}' (hidden): ", a.title)).map_err(io_failure)?;
+        typed.into_bytes()
+    } else {
+        return Err(Failure::usage(
+            "secret_required",
+            "no secret given",
+            "pipe it in with --secret-stdin: `printf %s \"$KEY\" | keyden keys add --title T --secret-stdin`",
+        ));
+    };
+    Ok(SecretValue::from_input(raw)?)
+}
+
+fn new_key_meta(a: AddArgs) -> Result<NewKeyMeta, Failure> {
+    let expires_at = a.expires.as_deref().map(parse_instant).transpose()?;
+    Ok(NewKeyMeta {
+        title: a.title,
+        provider: a.provider,
+        account: a.account,
+        environment: a.environment,
+        owner: a.owner,
+        kind: Some(match a.kind {
+            KindArg::Secret => KeyKind::Secret,
+            KindArg::Publishable => KeyKind::Publishable,
+            KindArg::Token => KeyKind::Token,
+            KindArg::ClientSecret => KeyKind::ClientSecret,
+        }),
+        expires_at,
+        notes: a.notes,
+    })
+}
+
+fn parse_instant(s: &str) -> Result<i64, Failure> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
+        return Ok(t.unix_timestamp());
+    }
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(s, &date_format) {
+        return Ok(d.midnight().assume_utc().unix_timestamp());
+    }
+    Err(Failure::usage("invalid_input", format!("--expires: {s:?} is not a date"), "use 2027-01-31 or 2027-01-31T12:00:00Z"))
+}
+
+fn query(l: ListArgs) -> KeyQuery {
+    KeyQuery {
+        search: l.search,
+        status: l.status.map(|s| match s {
+            StatusArg::Active => KeyStatus::Active,
+            StatusArg::Revoked => KeyStatus::Revoked,
+        }),
+        provider: l.provider,
+        environment: l.environment,
+        expiring_within_days: l.expiring_within,
+        sort: match l.sort {
+            SortArg::Title => SortField::Title,
+            SortArg::Created => SortField::Created,
+            SortArg::Expires => SortField::Expires,
+            SortArg::Verified => SortField::Verified,
+        },
+        desc: l.desc,
+    }
+}
+
+/// `keyden` alone starts the desktop app installed beside it.
+fn start_app() -> Result<(), Failure> {
+    let exe = std::env::current_exe().map_err(io_failure)?;
+    let app = exe.with_file_name(if cfg!(windows) { "keyden-app.exe" } else { "keyden-app" });
+    if !app.exists() {
+        return Err(Failure::failed(
+            "app_not_found",
+            format!("the desktop app is not installed beside this CLI ({})", app.display()),
+            Some("run `keyden --help` for the commands, or install the Keyden package".into()),
+        ));
+    }
+    std::process::Command::new(&app).spawn().map_err(io_failure)?;
+    Ok(())
+}
