@@ -1,1 +1,189 @@
+//! Helpers for Keyden's black-box tests: run the built `keyden` binary as a process against a
+//! throw-away data directory, inside the private Secret Service that `scripts/test.sh` starts.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The CLI under test: `KEYDEN_BIN`, else the workspace's debug build — brought up to date once per
+/// test binary, since `cargo test` does not build another package's binaries.
+pub fn keyden_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("KEYDEN_BIN") {
+        return PathBuf::from(p);
+    }
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "keyden-cli"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building keyden-cli failed");
+    });
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/keyden")
+}
+
+/// One data directory, fresh per test.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+    }
+
+    /// The `{code, message, hint}` a `--json` failure prints on stderr.
+    pub fn error(&self) -> serde_json::Value {
+        let line = self
+            .stderr
+            .lines()
+            .rev()
+            .find(|l| l.starts_with('{'))
+            .unwrap_or_else(|| panic!("no JSON error: {self:?}"));
+        serde_json::from_str(line).unwrap()
+    }
+
+    pub fn error_code(&self) -> String {
+        self.error()["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "expected success: {self:?}");
+        self
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(keyden_bin());
+        c.arg("--data-dir").arg(self.path()).args(args);
+        c.env_remove("KEYDEN_DATA_DIR")
+            .env_remove("KEYDEN_TEST_PAUSE_AT");
+        c
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("keyden starts");
+        // From a thread, ignoring a broken pipe: keyden may refuse before reading it all (size limit).
+        let mut pipe = child.stdin.take().unwrap();
+        let input = stdin.to_vec();
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        Run::from(out)
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, b"")
+    }
+
+    /// `keys add --json` with the given extra flags; returns the new key's id.
+    pub fn add(&self, title: &str, secret: &str, extra: &[&str]) -> String {
+        let mut args = vec!["--json", "keys", "add", "--title", title, "--secret-stdin"];
+        args.extend_from_slice(extra);
+        let run = self.run_with_stdin(&args, secret.as_bytes()).ok();
+        run.json()["id"].as_str().expect("an id").to_string()
+    }
+
+    /// Ids of the keys `keys list --json` shows.
+    pub fn ids(&self) -> Vec<String> {
+        let run = self.run(&["--json", "keys", "list"]).ok();
+        run.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Every file under the data directory, for canary scans.
+    pub fn files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.path(), &mut out);
+        out
+    }
+}
+
+/// The OS's own client: what `secret-tool lookup service keyden username ID` prints, if anything.
+pub fn secret_tool_lookup(id: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "keyden", "username", id])
+        .output()
+        .expect("secret-tool runs");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Counts occurrences of `needle` in `haystack` (bytes).
+pub fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
+}
+
+/// A value nobody else would ever write: the canary.
+pub fn unique_secret(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("sk_canary_{tag}_{nanos:x}_{}", std::process::id())
+}

@@ -6,9 +6,18 @@ use std::process::Command;
 
 /// Splits `VAR=KEY`, checking VAR is a portable environment variable name.
 pub fn parse_pair(pair: &str) -> Result<(&str, &str), Failure> {
-    let bad = || Failure::usage("invalid_input", format!("--env {pair:?} is not VAR=KEY"), "e.g. --env STRIPE_KEY=\"Stripe prod\"");
+    let bad = || {
+        Failure::usage(
+            "invalid_input",
+            format!("--env {pair:?} is not VAR=KEY"),
+            "e.g. --env STRIPE_KEY=\"Stripe prod\"",
+        )
+    };
     let (var, key) = pair.split_once('=').ok_or_else(bad)?;
-    let valid_var = var.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid_var = var
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_var || key.trim().is_empty() {
         return Err(bad());
@@ -28,12 +37,20 @@ pub fn run_with(vars: Vec<(String, SecretValue)>, command: &[String]) -> Result<
     {
         use std::os::unix::process::CommandExt;
         let err = cmd.exec();
-        Err(Failure::failed("exec_failed", format!("cannot run {:?}: {err}", command[0]), Some("check the command name and PATH".into())))
+        Err(Failure::failed(
+            "exec_failed",
+            format!("cannot run {:?}: {err}", command[0]),
+            Some("check the command name and PATH".into()),
+        ))
     }
     #[cfg(not(unix))]
     {
         let status = cmd.status().map_err(|e| {
-            Failure::failed("exec_failed", format!("cannot run {:?}: {e}", command[0]), Some("check the command name and PATH".into()))
+            Failure::failed(
+                "exec_failed",
+                format!("cannot run {:?}: {e}", command[0]),
+                Some("check the command name and PATH".into()),
+            )
         })?;
         drop(vars);
         std::process::exit(status.code().unwrap_or(1));

@@ -9,9 +9,9 @@
 pub mod clock;
 pub mod error;
 pub mod fingerprint;
-pub mod secret_store;
 pub mod paths;
 pub mod secret;
+pub mod secret_store;
 pub mod settings;
 pub mod store;
 pub mod vault;

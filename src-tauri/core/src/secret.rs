@@ -113,12 +113,18 @@ mod tests {
 
     #[test]
     fn nul_bytes_are_refused_with_their_position() {
-        assert_eq!(SecretValue::from_input(b"abc\0def".to_vec()).unwrap_err(), SecretError::NulByte(3));
+        assert_eq!(
+            SecretValue::from_input(b"abc\0def".to_vec()).unwrap_err(),
+            SecretError::NulByte(3)
+        );
     }
 
     #[test]
     fn empty_and_whitespace_only_are_refused() {
-        assert_eq!(SecretValue::from_input(b" \n".to_vec()).unwrap_err(), SecretError::Empty);
+        assert_eq!(
+            SecretValue::from_input(b" \n".to_vec()).unwrap_err(),
+            SecretError::Empty
+        );
     }
 
     #[test]
@@ -129,7 +135,10 @@ mod tests {
 
     #[test]
     fn non_utf8_is_refused() {
-        assert_eq!(SecretValue::from_input(vec![0xff, 0xfe, b'a']).unwrap_err(), SecretError::NotUtf8);
+        assert_eq!(
+            SecretValue::from_input(vec![0xff, 0xfe, b'a']).unwrap_err(),
+            SecretError::NotUtf8
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::path::Path;
 /// settings file must never stop anyone from reaching their keys.
 pub fn load(data_dir: &Path) -> Settings {
     let path = data_dir.join(crate::paths::SETTINGS_FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else { return Settings::default() };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Settings::default();
+    };
     match serde_json::from_str::<Settings>(&text) {
         Ok(s) => sanitize(s),
         Err(e) => {
@@ -41,7 +43,11 @@ mod tests {
     #[test]
     fn store_file_is_read_and_clamped() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("settings.json"), r#"{"clipboardClearSeconds": 1, "theme": "dark"}"#).unwrap();
+        std::fs::write(
+            dir.path().join("settings.json"),
+            r#"{"clipboardClearSeconds": 1, "theme": "dark"}"#,
+        )
+        .unwrap();
         let s = load(dir.path());
         assert_eq!(s.clipboard_clear_seconds, 5);
         assert_eq!(s.theme, keyden_protocol::Theme::Dark);

@@ -21,12 +21,29 @@ impl Database {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        // sqlx takes no migration lock on SQLite: two first starts at once (the app and a CLI call, or
+        // two CLI calls) would both try to create the tables. A lock file serialises them.
+        let lock_path = path.with_extension("migrate.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .and_then(|f| f.lock().map(|()| f))
+            .map_err(|e| StoreError::Open {
+                path: lock_path.display().to_string(),
+                source: sqlx::Error::Io(e),
+            })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+            .map_err(|source| StoreError::Open {
+                path: path.display().to_string(),
+                source,
+            })?;
         sqlx::migrate!("../../migrations").run(&pool).await?;
+        drop(lock);
         Ok(Database { pool })
     }
 

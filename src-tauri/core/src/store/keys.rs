@@ -38,9 +38,11 @@ fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
             account: r.get("account"),
             environment: r.get("environment"),
             owner: r.get("owner"),
-            kind: KeyKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
+            kind: KeyKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
             redacted: r.get("redacted"),
-            status: KeyStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+            status: KeyStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
             created_at: r.get("created_at"),
             revoked_at: r.get("revoked_at"),
             expires_at: r.get("expires_at"),
@@ -69,7 +71,12 @@ pub enum Inserted {
 
 impl KeyRows<'_> {
     /// Journal step 1 of a create: the row, marked pending, before the keyring is touched.
-    pub async fn insert_pending(&self, row: &KeyRow, pid: u32, now: i64) -> Result<Inserted, StoreError> {
+    pub async fn insert_pending(
+        &self,
+        row: &KeyRow,
+        pid: u32,
+        now: i64,
+    ) -> Result<Inserted, StoreError> {
         let k = &row.record;
         let result = sqlx::query(
             "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
@@ -105,16 +112,23 @@ impl KeyRows<'_> {
 
     /// Clears the journal mark: both stores agree again.
     pub async fn finalise(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")
-            .bind(id)
-            .execute(&self.0.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?",
+        )
+        .bind(id)
+        .execute(&self.0.pool)
+        .await?;
         Ok(())
     }
 
     /// Journal step 1 of a delete. Only a revoked, settled row can be marked, so the rule holds even
     /// if another process revoked or deleted in between.
-    pub async fn mark_pending_delete(&self, id: &str, pid: u32, now: i64) -> Result<bool, StoreError> {
+    pub async fn mark_pending_delete(
+        &self,
+        id: &str,
+        pid: u32,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE keys SET pending = 'delete', pending_pid = ?, pending_at = ? \
              WHERE id = ? AND status = 'revoked' AND pending IS NULL",
@@ -128,7 +142,10 @@ impl KeyRows<'_> {
     }
 
     pub async fn remove(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM keys WHERE id = ?").bind(id).execute(&self.0.pool).await?;
+        sqlx::query("DELETE FROM keys WHERE id = ?")
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
         Ok(())
     }
 
@@ -153,7 +170,12 @@ impl KeyRows<'_> {
         rows.iter().map(decode).collect()
     }
 
-    pub async fn active_secret_for(&self, provider: &str, account: &str, owner: &str) -> Result<Option<KeyRow>, StoreError> {
+    pub async fn active_secret_for(
+        &self,
+        provider: &str,
+        account: &str,
+        owner: &str,
+    ) -> Result<Option<KeyRow>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM keys WHERE kind = 'secret' AND status = 'active' AND provider = ? AND account = ? AND owner = ?"
         ))
@@ -186,30 +208,39 @@ impl KeyRows<'_> {
     }
 
     pub async fn pending(&self) -> Result<Vec<KeyRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE pending IS NOT NULL"))
-            .fetch_all(&self.0.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM keys WHERE pending IS NOT NULL"
+        ))
+        .fetch_all(&self.0.pool)
+        .await?;
         rows.iter().map(decode).collect()
     }
 
     pub async fn by_fingerprint(&self, fingerprint: &str) -> Result<Vec<KeyRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE fingerprint = ? AND pending IS NULL"))
-            .bind(fingerprint)
-            .fetch_all(&self.0.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM keys WHERE fingerprint = ? AND pending IS NULL"
+        ))
+        .bind(fingerprint)
+        .fetch_all(&self.0.pool)
+        .await?;
         rows.iter().map(decode).collect()
     }
 
     /// Search, filter and sort, all in SQL. The search text is bound as a parameter and matched with
     /// `instr`, so quotes, `%`, `_` and the like are plain characters, never syntax.
     pub async fn list(&self, q: &KeyQuery, now: i64) -> Result<Vec<KeyRecord>, StoreError> {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM keys WHERE pending IS NULL"));
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM keys WHERE pending IS NULL"));
         if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let needle = search.to_lowercase();
-            sql.push(" AND (instr(lower(title), ").push_bind(needle.clone());
-            sql.push(") > 0 OR instr(lower(provider), ").push_bind(needle.clone());
-            sql.push(") > 0 OR instr(lower(id), ").push_bind(needle.clone());
-            sql.push(") = 1 OR instr(lower(redacted), ").push_bind(needle);
+            sql.push(" AND (instr(lower(title), ")
+                .push_bind(needle.clone());
+            sql.push(") > 0 OR instr(lower(provider), ")
+                .push_bind(needle.clone());
+            sql.push(") > 0 OR instr(lower(id), ")
+                .push_bind(needle.clone());
+            sql.push(") = 1 OR instr(lower(redacted), ")
+                .push_bind(needle);
             sql.push(") = 1)");
         }
         if let Some(status) = q.status {
@@ -230,8 +261,12 @@ impl KeyRows<'_> {
             SortField::Title => format!("title COLLATE NOCASE {dir}, created_at {dir}"),
             SortField::Created => format!("created_at {dir}, title COLLATE NOCASE {dir}"),
             // Keys without a date sort last in either direction: they are the least interesting.
-            SortField::Expires => format!("expires_at IS NULL, expires_at {dir}, title COLLATE NOCASE"),
-            SortField::Verified => format!("last_verified_at IS NULL, last_verified_at {dir}, title COLLATE NOCASE"),
+            SortField::Expires => {
+                format!("expires_at IS NULL, expires_at {dir}, title COLLATE NOCASE")
+            }
+            SortField::Verified => {
+                format!("last_verified_at IS NULL, last_verified_at {dir}, title COLLATE NOCASE")
+            }
         };
         sql.push(format!(" ORDER BY {order}, id"));
         let rows = sql.build().fetch_all(&self.0.pool).await?;

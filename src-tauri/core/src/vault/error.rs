@@ -12,7 +12,10 @@ pub enum VaultError {
     #[error("{name:?} matches {} keys: {}", matches.len(), matches.join(", "))]
     Ambiguous { name: String, matches: Vec<String> },
     #[error("'{active_title}' ({active_id}) is already the active secret key for this account and owner")]
-    OneActiveKey { active_id: String, active_title: String },
+    OneActiveKey {
+        active_id: String,
+        active_title: String,
+    },
     #[error("'{0}' is already revoked; revoke is final")]
     AlreadyRevoked(String),
     #[error("'{0}' is still active; only a revoked key can be deleted")]

@@ -51,7 +51,9 @@ impl Vault {
     pub async fn recover(&self) -> Result<RecoveryReport, VaultError> {
         let mut report = RecoveryReport::default();
         for row in self.rows().pending().await? {
-            let stale = row.pending_at.is_none_or(|at| self.now() - at >= ABANDONED_AFTER_SECONDS);
+            let stale = row
+                .pending_at
+                .is_none_or(|at| self.now() - at >= ABANDONED_AFTER_SECONDS);
             let owner_alive = row.pending_pid.is_some_and(process_alive);
             if owner_alive && !stale {
                 report.deferred.push(row.record.id.clone());
@@ -82,7 +84,12 @@ impl Vault {
                 };
                 if intact {
                     self.rows().finalise(&row.record.id).await?;
-                    self.audit(&row.record, AuditAction::Recover, "create completed after an interruption").await?;
+                    self.audit(
+                        &row.record,
+                        AuditAction::Recover,
+                        "create completed after an interruption",
+                    )
+                    .await?;
                     Ok(true)
                 } else {
                     if stored.is_some() {
@@ -90,14 +97,24 @@ impl Vault {
                         self.keyring(move |s| s.remove(&id)).await?;
                     }
                     self.rows().remove(&row.record.id).await?;
-                    self.audit(&row.record, AuditAction::Recover, "create rolled back: the secret never reached the keyring").await?;
+                    self.audit(
+                        &row.record,
+                        AuditAction::Recover,
+                        "create rolled back: the secret never reached the keyring",
+                    )
+                    .await?;
                     Ok(false)
                 }
             }
             Some(Pending::Delete) => {
                 self.keyring(move |s| s.remove(&id)).await?;
                 self.rows().remove(&row.record.id).await?;
-                self.audit(&row.record, AuditAction::Recover, "delete completed after an interruption").await?;
+                self.audit(
+                    &row.record,
+                    AuditAction::Recover,
+                    "delete completed after an interruption",
+                )
+                .await?;
                 Ok(true)
             }
             None => Ok(true),

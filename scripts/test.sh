@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, then runs every test Keyden has — format, lints, unit and
+# story tests against a real SQLite file and a real Secret Service, black-box CLI tests, the release
+# build with its .deb/.rpm, and the real app window driven through WebDriver under Xvfb.
+#   scripts/test.sh            (CI runs exactly this)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export PATH="$root/ui/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+step() { printf '\n=== %s (%ss)\n' "$*" "$SECONDS"; }
+
+step "setup"
+scripts/setup.sh
+cargo fetch --locked >/dev/null
+
+step "format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p keyden-ui --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "release build: app, CLI, .deb and .rpm"
+tauri build --bundles deb,rpm
+ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+step "unit, story and black-box CLI tests (real SQLite, real Secret Service, Xvfb clipboard)"
+cargo build --locked -p keyden-cli
+xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
+  cargo test --locked --workspace --exclude keyden-ui --exclude keyden-app
+
+step "the real app window through WebDriver"
+rm -rf tests/artifacts
+KEYDEN_APP_BIN="$root/target/release/keyden-app" xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
+  cargo test --locked -p keyden-tests --test app_webdriver -- --ignored --test-threads=1
+ls tests/artifacts
+
+step "all tests passed"

@@ -1,0 +1,26 @@
+//! Copy from the app: the value goes from the keyring to the clipboard inside this process (it never
+//! crosses IPC), and is cleared after the configured seconds if it is still there.
+
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use zeroize::Zeroizing;
+
+pub fn copy_and_schedule_clear<R: Runtime>(
+    app: &AppHandle<R>,
+    value: &str,
+    seconds: u32,
+) -> Result<(), String> {
+    app.clipboard()
+        .write_text(value.to_string())
+        .map_err(|e| e.to_string())?;
+    let app = app.clone();
+    let copied = Zeroizing::new(value.to_string());
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(seconds))).await;
+        // Someone may have copied something else since: leave that alone.
+        if app.clipboard().read_text().is_ok_and(|now| now == *copied) {
+            let _ = app.clipboard().clear();
+        }
+    });
+    Ok(())
+}

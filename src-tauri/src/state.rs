@@ -1,0 +1,49 @@
+//! The vault, opened on first use rather than before the window shows: start-up does no I/O.
+
+use crate::error::AppResult;
+use keyden_core::clock::SystemClock;
+use keyden_core::secret_store::OsKeyring;
+use keyden_core::vault::Vault;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+#[derive(Default)]
+pub struct AppState {
+    vault: OnceCell<Vault>,
+    data_dir: std::sync::OnceLock<PathBuf>,
+}
+
+impl AppState {
+    /// `KEYDEN_DATA_DIR` or the OS app-data directory, shared with the CLI.
+    pub fn data_dir(&self) -> AppResult<&PathBuf> {
+        if let Some(d) = self.data_dir.get() {
+            return Ok(d);
+        }
+        let dir = keyden_core::paths::data_dir(None)?;
+        Ok(self.data_dir.get_or_init(|| dir))
+    }
+
+    pub async fn vault(&self) -> AppResult<&Vault> {
+        let dir = self.data_dir()?.clone();
+        self.vault
+            .get_or_try_init(|| async move {
+                let (vault, report) = Vault::open(
+                    &dir,
+                    Arc::new(OsKeyring::default()),
+                    Arc::new(SystemClock),
+                    "app",
+                )
+                .await?;
+                if !report.completed.is_empty() || !report.rolled_back.is_empty() {
+                    tracing::info!(
+                        completed = report.completed.len(),
+                        rolled_back = report.rolled_back.len(),
+                        "repaired interrupted changes"
+                    );
+                }
+                Ok(vault)
+            })
+            .await
+    }
+}

@@ -1,0 +1,308 @@
+//! The real app in a real window (Xvfb), driven through WebDriver: tauri-driver + WebKitWebDriver.
+//! Create a key through the dialog, see it listed, search for it, revoke it; screenshots saved in
+//! tests/artifacts/. Run by scripts/test.sh after the release build (it needs the embedded frontend).
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use keyden_tests::{secret_tool_lookup, unique_secret, Sandbox};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn app_binary() -> PathBuf {
+    let p = std::env::var_os("KEYDEN_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/keyden-app")
+        });
+    assert!(
+        p.exists(),
+        "{} is missing: build it with `tauri build` (scripts/test.sh does)",
+        p.display()
+    );
+    p
+}
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn start(s: &Sandbox, port: u16) -> (Driver, Client) {
+    let driver = Command::new("tauri-driver")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &(port + 1).to_string(),
+        ])
+        .env("KEYDEN_DATA_DIR", s.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
+    let driver = Driver(driver);
+    let caps = serde_json::json!({
+        "browserName": "wry",
+        "tauri:options": { "application": app_binary() },
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last = None;
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => return (driver, c),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("no WebDriver session: {last:?}");
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join(name), png).unwrap();
+}
+
+/// Waits for an element; on timeout saves a screenshot and the page source for the post-mortem.
+async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
+    match c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+    {
+        Ok(e) => e,
+        Err(e) => {
+            shot(c, "failure.png").await;
+            let source = c.source().await.unwrap_or_default();
+            std::fs::write(artifacts().join("failure.html"), &source).unwrap();
+            panic!("{css}: {e}\npage: {}", &source[..source.len().min(2000)]);
+        }
+    }
+}
+
+async fn rows(c: &Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in c.find_all(Locator::Css(".key-row")).await.unwrap() {
+        out.push(r.attr("data-title").await.unwrap().unwrap_or_default());
+    }
+    out
+}
+
+/// Waits until the list shows exactly `want` (titles, in order).
+async fn wait_rows(c: &Client, want: &[&str]) {
+    for _ in 0..100 {
+        if rows(c).await == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("list shows {:?}, wanted {want:?}", rows(c).await);
+}
+
+/// A value shaped like a real provider key, different on every run.
+fn lookalike(prefix: &str) -> String {
+    let seed = unique_secret("x");
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let tail: String = (0..32)
+        .map(|i| {
+            for b in seed.bytes().chain([i as u8]) {
+                h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+            char::from_digit((h % 36) as u32, 36).unwrap()
+        })
+        .collect();
+    format!("{prefix}{tail}")
+}
+
+/// `YYYY-MM-DD`, `days` from now (UTC).
+fn time_in_days(days: i64) -> String {
+    let out = Command::new("date")
+        .args(["-u", "-d", &format!("+{days} days"), "+%Y-%m-%d"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the release app, tauri-driver and a display: run by scripts/test.sh"]
+async fn create_search_and_revoke_a_key_in_the_real_window() {
+    let s = Sandbox::new();
+    // A lived-in vault, seeded through the CLI on the same data directory.
+    let soon = time_in_days(9);
+    s.add(
+        "Stripe — production",
+        &lookalike("sk_live_"),
+        &[
+            "--provider",
+            "stripe",
+            "--env",
+            "production",
+            "--account",
+            "acme",
+        ],
+    );
+    s.add(
+        "GitHub deploy token",
+        &lookalike("ghp_"),
+        &[
+            "--provider",
+            "github",
+            "--type",
+            "token",
+            "--expires",
+            &soon,
+        ],
+    );
+    s.add(
+        "Shopify app client secret",
+        &lookalike("shpss_"),
+        &[
+            "--provider",
+            "shopify",
+            "--type",
+            "client-secret",
+            "--env",
+            "staging",
+        ],
+    );
+    let old = s.add(
+        "Medusa admin (old)",
+        &lookalike("sk_"),
+        &["--provider", "medusa", "--account", "shop"],
+    );
+    s.run(&["keys", "revoke", &old, "--yes"]).ok();
+
+    let (_driver, c) = start(&s, 4444).await;
+    wait_css(&c, "body[data-ready='list']").await;
+    wait_css(&c, "#key-list").await;
+    assert_eq!(rows(&c).await.len(), 4);
+    shot(&c, "keys-list.png").await;
+
+    // Create through the dialog.
+    let value = unique_secret("webdriver");
+    c.find(Locator::Css("#new-key"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_css(&c, "#f-title")
+        .await
+        .send_keys("WebDriver test key")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#f-secret"))
+        .await
+        .unwrap()
+        .send_keys(&value)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#f-provider"))
+        .await
+        .unwrap()
+        .send_keys("medusa")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#f-account"))
+        .await
+        .unwrap()
+        .send_keys("webdriver")
+        .await
+        .unwrap();
+    shot(&c, "create-dialog.png").await;
+    c.find(Locator::Css("#create-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row = wait_css(&c, ".key-row[data-title='WebDriver test key']").await;
+    let id = row.attr("data-id").await.unwrap().unwrap();
+    assert_eq!(
+        secret_tool_lookup(&id).as_deref(),
+        Some(value.as_str()),
+        "the value is in the OS keyring"
+    );
+    assert!(
+        !c.source().await.unwrap().contains(&value),
+        "the page must not hold the value after saving"
+    );
+
+    // Search narrows the list; a search that matches nothing says so.
+    let search = c.find(Locator::Css("#search")).await.unwrap();
+    search.send_keys("webdriver").await.unwrap();
+    wait_rows(&c, &["WebDriver test key"]).await;
+    search.clear().await.unwrap();
+    search.send_keys("zzz-no-such-key").await.unwrap();
+    wait_css(&c, "#no-match").await;
+    search.clear().await.unwrap();
+    search.send_keys("WebDriver").await.unwrap();
+    wait_rows(&c, &["WebDriver test key"]).await;
+
+    // Revoke from the details view, through the confirmation that says it is final.
+    c.find(Locator::Css(&format!(
+        ".key-row[data-id='{id}'] .key-title"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_css(&c, "#key-detail #revoke")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let dialog = wait_css(&c, "[role='alertdialog']").await;
+    assert!(dialog.text().await.unwrap().contains("final"));
+    shot(&c, "revoke-confirm.png").await;
+    c.find(Locator::Css("#confirm-ok"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_css(&c, "#key-detail .badge-revoked").await;
+    wait_css(&c, &format!(".key-row.revoked[data-id='{id}']")).await;
+    assert!(c
+        .find(Locator::Css("#key-detail #reveal"))
+        .await
+        .unwrap()
+        .attr("disabled")
+        .await
+        .unwrap()
+        .is_some());
+    shot(&c, "revoked-detail.png").await;
+
+    // The app and the CLI agree: one database.
+    let shown = s.run(&["--json", "keys", "show", &id]).ok().json();
+    assert_eq!(shown["key"]["status"], "revoked");
+    let actions: Vec<_> = shown["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["origin"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        ["app", "app"],
+        "create and revoke were done by the app"
+    );
+    c.close().await.unwrap();
+}

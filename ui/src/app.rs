@@ -1,0 +1,169 @@
+//! The shell: sidebar navigation, theme, toasts, and the screen in view.
+
+use crate::components::icon::Icon;
+use crate::components::toast::{Toast, ToastHost};
+use crate::ipc;
+use crate::screens::{keys::KeysScreen, settings::SettingsScreen};
+use keyden_protocol::{Settings, Theme};
+use yew::prelude::*;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Screen {
+    Keys,
+    Settings,
+}
+
+/// Shared by every screen: the settings in force and a way to say something briefly.
+#[derive(Clone, PartialEq)]
+pub struct AppContext {
+    pub settings: Settings,
+    pub set_settings: Callback<Settings>,
+    pub toast: Callback<Toast>,
+}
+
+fn apply_theme(theme: Theme) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        Theme::System => root.remove_attribute("data-theme"),
+        Theme::Light => root.set_attribute("data-theme", "light"),
+        Theme::Dark => root.set_attribute("data-theme", "dark"),
+    };
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let screen = use_state(|| Screen::Keys);
+    let settings = use_state(Settings::default);
+    let toasts = use_state(Vec::<(u32, Toast)>::new);
+    let toast_seq = use_mut_ref(|| 0u32);
+
+    {
+        let settings = settings.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(s) = ipc::call::<_, Settings>("get_settings", &()).await {
+                    apply_theme(s.theme);
+                    settings.set(s);
+                }
+            });
+        });
+    }
+
+    let toast = {
+        let toasts = toasts.clone();
+        Callback::from(move |t: Toast| {
+            let id = {
+                let mut seq = toast_seq.borrow_mut();
+                *seq += 1;
+                *seq
+            };
+            let mut list = (*toasts).clone();
+            list.push((id, t));
+            toasts.set(list);
+            let toasts = toasts.clone();
+            gloo_timers::callback::Timeout::new(4_000, move || {
+                toasts.set(toasts.iter().filter(|(i, _)| *i != id).cloned().collect());
+            })
+            .forget();
+        })
+    };
+
+    let set_settings = {
+        let settings = settings.clone();
+        let toast = toast.clone();
+        Callback::from(move |next: Settings| {
+            let settings = settings.clone();
+            let toast = toast.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, Settings>(
+                    "set_settings",
+                    &serde_args::Settings { settings: next },
+                )
+                .await
+                {
+                    Ok(saved) => {
+                        apply_theme(saved.theme);
+                        settings.set(saved);
+                    }
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
+    };
+
+    let context = AppContext {
+        settings: (*settings).clone(),
+        set_settings,
+        toast,
+    };
+    let nav = |target: Screen, label: &'static str, icon: Icon| {
+        let screen = screen.clone();
+        let active = *screen == target;
+        html! {
+            <button class={classes!("nav-item", active.then_some("active"))} id={format!("nav-{}", label.to_lowercase())}
+                    onclick={Callback::from(move |_| screen.set(target))}>
+                {icon.view()}{label}
+            </button>
+        }
+    };
+
+    html! {
+        <ContextProvider<AppContext> context={context}>
+            <div class="shell">
+                <aside class="sidebar">
+                    <div class="brand"><span class="brand-mark">{Icon::Key.view()}</span>{"Keyden"}</div>
+                    <nav>
+                        { nav(Screen::Keys, "Keys", Icon::Key) }
+                        { nav(Screen::Settings, "Settings", Icon::Settings) }
+                    </nav>
+                    <div class="sidebar-foot">
+                        <kbd>{"Ctrl K"}</kbd>{" search"}<br/><kbd>{"Ctrl N"}</kbd>{" new key"}
+                    </div>
+                </aside>
+                <main class="content">
+                    { match *screen {
+                        Screen::Keys => html! { <KeysScreen /> },
+                        Screen::Settings => html! { <SettingsScreen /> },
+                    } }
+                </main>
+                <ToastHost toasts={(*toasts).iter().map(|(_, t)| t.clone()).collect::<Vec<_>>()} />
+            </div>
+        </ContextProvider<AppContext>>
+    }
+}
+
+/// Argument objects for commands, named as the Rust command parameters are.
+pub mod serde_args {
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub struct Settings {
+        pub settings: keyden_protocol::Settings,
+    }
+
+    #[derive(Serialize)]
+    pub struct Id<'a> {
+        pub id: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct Query<'a> {
+        pub query: &'a keyden_protocol::KeyQuery,
+    }
+
+    #[derive(Serialize)]
+    pub struct AddKey<'a> {
+        pub key: &'a keyden_protocol::NewKey,
+    }
+
+    #[derive(Serialize)]
+    pub struct EditKey<'a> {
+        pub id: &'a str,
+        pub edit: &'a keyden_protocol::KeyEdit,
+    }
+}

@@ -1,0 +1,49 @@
+//! Inline SVG icons: they render the same on every OS, without icon fonts or emoji fonts.
+
+use yew::prelude::*;
+
+#[derive(Clone, Copy, PartialEq)]
+pub enum Icon {
+    Key,
+    Settings,
+    Search,
+    Hourglass,
+    Lock,
+    Alert,
+    Close,
+    Plus,
+}
+
+impl Icon {
+    fn body(self) -> Html {
+        match self {
+            Icon::Key => {
+                html! { <><circle cx="7.5" cy="15.5" r="5.5" /><path d="M11.5 11.5 21 2M16 7l3 3M18.5 4.5l2 2" /></> }
+            }
+            Icon::Settings => {
+                html! { <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6" /> }
+            }
+            Icon::Search => {
+                html! { <><circle cx="11" cy="11" r="7" /><path d="m21 21-4.3-4.3" /></> }
+            }
+            Icon::Hourglass => {
+                html! { <path d="M6 2h12M6 22h12M7 2v4l5 6 5-6V2M7 22v-4l5-6 5 6v4" /> }
+            }
+            Icon::Lock => {
+                html! { <><rect x="5" y="11" width="14" height="10" rx="2" /><path d="M8 11V7a4 4 0 0 1 8 0v4" /></> }
+            }
+            Icon::Alert => html! { <path d="M12 3 22 20H2ZM12 9v5M12 17h.01" /> },
+            Icon::Close => html! { <path d="M18 6 6 18M6 6l12 12" /> },
+            Icon::Plus => html! { <path d="M12 5v14M5 12h14" /> },
+        }
+    }
+
+    pub fn view(self) -> Html {
+        self.sized("icon")
+    }
+
+    /// With another size class (`icon-lg` for empty states).
+    pub fn sized(self, class: &'static str) -> Html {
+        html! { <svg class={class} viewBox="0 0 24 24" aria-hidden="true">{ self.body() }</svg> }
+    }
+}

@@ -1,0 +1,48 @@
+//! Brief messages in the corner: successes, and errors with their hint.
+
+use keyden_protocol::ErrorReply;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub hint: Option<String>,
+    pub error: bool,
+}
+
+impl Toast {
+    pub fn ok(text: impl Into<String>) -> Self {
+        Toast {
+            text: text.into(),
+            hint: None,
+            error: false,
+        }
+    }
+
+    pub fn error(e: ErrorReply) -> Self {
+        Toast {
+            text: e.message,
+            hint: e.hint,
+            error: true,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ToastHostProps {
+    pub toasts: Vec<Toast>,
+}
+
+#[function_component(ToastHost)]
+pub fn toast_host(props: &ToastHostProps) -> Html {
+    html! {
+        <div class="toasts" role="status" aria-live="polite">
+            { for props.toasts.iter().map(|t| html! {
+                <div class={classes!("toast", t.error.then_some("toast-error"))}>
+                    <div>{&t.text}</div>
+                    if let Some(h) = &t.hint { <div class="toast-hint">{h}</div> }
+                </div>
+            }) }
+        </div>
+    }
+}

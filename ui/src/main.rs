@@ -1,0 +1,12 @@
+//! Keyden's UI: Yew screens over the `ipc` bridge. It holds no secret beyond an explicit reveal, which
+//! lives only in the detail panel's state until hidden.
+
+mod app;
+mod components;
+mod ipc;
+mod screens;
+mod time;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,289 @@
+//! One key: metadata, notes, audit trail, and the actions — Reveal, Copy, Edit, Revoke, Delete. A
+//! revealed value lives only in this panel's state, and is dropped when hidden or the key changes.
+
+use crate::app::{serde_args, AppContext};
+use crate::components::badge::StatusBadge;
+use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::toast::Toast;
+use crate::ipc;
+use crate::time::{date, now, relative};
+use keyden_protocol::{CopyReceipt, KeyDetail, KeyEdit, KeyRecord, KeyStatus, Revealed};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    pub id: String,
+    pub on_changed: Callback<()>,
+    pub on_deleted: Callback<()>,
+    pub on_close: Callback<()>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Confirm {
+    Revoke,
+    Delete,
+}
+
+#[function_component(KeyDetailPanel)]
+pub fn key_detail_panel(p: &DetailProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext");
+    let detail = use_state(|| None::<KeyDetail>);
+    let revealed = use_state(|| None::<String>);
+    let confirm = use_state(|| None::<Confirm>);
+    let editing = use_state(|| false);
+    let reload = use_state(|| 0u32);
+    let title_ref = use_node_ref();
+    let notes_ref = use_node_ref();
+
+    {
+        let (detail, revealed, editing, toast) = (
+            detail.clone(),
+            revealed.clone(),
+            editing.clone(),
+            ctx.toast.clone(),
+        );
+        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
+            revealed.set(None);
+            editing.set(false);
+            let id = id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, KeyDetail>("key_detail", &serde_args::Id { id: &id }).await {
+                    Ok(d) => detail.set(Some(d)),
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        });
+    }
+
+    let Some(d) = &*detail else {
+        return html! { <aside class="detail-pane"><div class="muted pad">{"Loading…"}</div></aside> };
+    };
+    let k: KeyRecord = d.key.clone();
+    let active = k.status == KeyStatus::Active;
+    let refresh = {
+        let (reload, on_changed) = (reload.clone(), p.on_changed.clone());
+        Callback::from(move |_: ()| {
+            reload.set(*reload + 1);
+            on_changed.emit(());
+        })
+    };
+
+    let on_reveal = {
+        let (revealed, id, toast, refresh) = (
+            revealed.clone(),
+            k.id.clone(),
+            ctx.toast.clone(),
+            refresh.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            if revealed.is_some() {
+                revealed.set(None);
+                return;
+            }
+            let (revealed, id, toast, refresh) =
+                (revealed.clone(), id.clone(), toast.clone(), refresh.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, Revealed>("reveal_key", &serde_args::Id { id: &id }).await {
+                    Ok(r) => {
+                        revealed.set(Some(r.value));
+                        refresh.emit(());
+                    }
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
+    };
+    let on_copy = {
+        let (id, toast, refresh) = (k.id.clone(), ctx.toast.clone(), refresh.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (id, toast, refresh) = (id.clone(), toast.clone(), refresh.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, CopyReceipt>("copy_key", &serde_args::Id { id: &id }).await {
+                    Ok(r) => {
+                        toast.emit(Toast::ok(format!(
+                            "Copied. The clipboard clears in {} s.",
+                            r.clears_in_seconds
+                        )));
+                        refresh.emit(());
+                    }
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
+    };
+    let ask = |what: Confirm| {
+        let confirm = confirm.clone();
+        Callback::from(move |_: MouseEvent| confirm.set(Some(what)))
+    };
+    let on_confirmed = {
+        let (confirm, id, title, toast, refresh, on_deleted) = (
+            confirm.clone(),
+            k.id.clone(),
+            k.title.clone(),
+            ctx.toast.clone(),
+            refresh.clone(),
+            p.on_deleted.clone(),
+        );
+        Callback::from(move |_: ()| {
+            let Some(what) = *confirm else { return };
+            confirm.set(None);
+            let (id, title, toast, refresh, on_deleted) = (
+                id.clone(),
+                title.clone(),
+                toast.clone(),
+                refresh.clone(),
+                on_deleted.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let cmd = if what == Confirm::Revoke {
+                    "revoke_key"
+                } else {
+                    "delete_key"
+                };
+                match ipc::call::<_, KeyRecord>(cmd, &serde_args::Id { id: &id }).await {
+                    Ok(_) if what == Confirm::Revoke => {
+                        toast.emit(Toast::ok(format!("Revoked '{title}'.")));
+                        refresh.emit(());
+                    }
+                    Ok(_) => {
+                        toast.emit(Toast::ok(format!(
+                            "Deleted '{title}' and its keyring entry."
+                        )));
+                        on_deleted.emit(());
+                    }
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
+    };
+    let on_save = {
+        let (id, title_ref, notes_ref, editing, toast, refresh) = (
+            k.id.clone(),
+            title_ref.clone(),
+            notes_ref.clone(),
+            editing.clone(),
+            ctx.toast.clone(),
+            refresh.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let edit = KeyEdit {
+                title: title_ref.cast::<HtmlInputElement>().map(|i| i.value()),
+                notes: notes_ref.cast::<HtmlTextAreaElement>().map(|t| t.value()),
+            };
+            let (id, editing, toast, refresh) =
+                (id.clone(), editing.clone(), toast.clone(), refresh.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, KeyRecord>(
+                    "edit_key",
+                    &serde_args::EditKey {
+                        id: &id,
+                        edit: &edit,
+                    },
+                )
+                .await
+                {
+                    Ok(_) => {
+                        editing.set(false);
+                        refresh.emit(());
+                    }
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
+    };
+
+    let t_now = now();
+    let when = |t: Option<i64>| match t {
+        Some(t) => {
+            html! { <>{date(t)}<span class="muted">{format!(" · {}", relative(t, t_now))}</span></> }
+        }
+        None => html! { <span class="muted">{"—"}</span> },
+    };
+    let field = |label: &str, value: &str| {
+        html! { <><dt>{label}</dt><dd>{ if value.is_empty() { html!{<span class="muted">{"—"}</span>} } else { html!{value} } }</dd></> }
+    };
+
+    html! {
+        <aside class="detail-pane" id="key-detail" data-id={k.id.clone()}>
+            <header class="detail-head">
+                if *editing {
+                    <form class="edit-form" onsubmit={on_save} id="edit-form">
+                        <input id="edit-title" ref={title_ref} value={k.title.clone()} maxlength="200" required=true />
+                        <textarea id="edit-notes" ref={notes_ref} rows="3" value={k.notes.clone()} placeholder="Notes" />
+                        <div class="row">
+                            <button class="btn btn-primary" type="submit" id="edit-save">{"Save"}</button>
+                            <button class="btn" type="button" onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }}>{"Cancel"}</button>
+                        </div>
+                    </form>
+                } else {
+                    <div>
+                        <h2 id="detail-title">{&k.title}</h2>
+                        <div class="badges"><StatusBadge key_record={k.clone()} now={t_now} soon_days={ctx.settings.expiring_soon_days} /></div>
+                    </div>
+                    <button class="btn btn-ghost close" onclick={p.on_close.reform(|_| ())} aria-label="Close">{crate::components::icon::Icon::Close.view()}</button>
+                }
+            </header>
+
+            <div class="secret-box">
+                <code id="secret-value" class={classes!(revealed.is_some().then_some("revealed"))}>
+                    { revealed.as_deref().unwrap_or(&k.redacted) }
+                </code>
+                <div class="row">
+                    <button class="btn" id="reveal" onclick={on_reveal} disabled={!active}>{ if revealed.is_some() { "Hide" } else { "Reveal" } }</button>
+                    <button class="btn" id="copy" onclick={on_copy} disabled={!active}>{"Copy"}</button>
+                </div>
+                if !active {
+                    <p class="muted small">{"A revoked key's secret is kept only for token diagnosis; it is never revealed, copied or injected again."}</p>
+                }
+            </div>
+
+            <dl class="meta">
+                { field("ID", &k.id) }
+                { field("Type", k.kind.label()) }
+                { field("Provider", &k.provider) }
+                { field("Account", &k.account) }
+                { field("Owner", &k.owner) }
+                { field("Environment", &k.environment) }
+                <dt>{"Created"}</dt><dd>{ when(Some(k.created_at)) }</dd>
+                <dt>{"Expires"}</dt><dd>{ when(k.expires_at) }</dd>
+                <dt>{"Revoked"}</dt><dd>{ when(k.revoked_at) }</dd>
+                <dt>{"Last verified"}</dt><dd>{ when(k.last_verified_at) }</dd>
+            </dl>
+            if !k.notes.is_empty() && !*editing { <div class="notes">{&k.notes}</div> }
+
+            <div class="actions">
+                <button class="btn" id="edit" onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(true)) }}>{"Edit"}</button>
+                <span class="spacer" />
+                <button class="btn btn-danger-outline" id="revoke" onclick={ask(Confirm::Revoke)} disabled={!active}>{"Revoke"}</button>
+                <button class="btn btn-danger" id="delete" onclick={ask(Confirm::Delete)} disabled={active}
+                        title={if active { "Revoke the key first; only revoked keys can be deleted" } else { "Delete for good" }}>{"Delete"}</button>
+            </div>
+
+            <h3>{"Audit trail"}</h3>
+            <ol class="audit" id="audit-trail">
+                { for d.audit.iter().map(|e| html! {
+                    <li>
+                        <span class={classes!("audit-action", format!("a-{}", e.action.as_str()))}>{e.action.as_str()}</span>
+                        <span class="muted">{format!(" via {} · {}", e.origin, relative(e.at, t_now))}</span>
+                        if !e.detail.is_empty() { <div class="small muted">{&e.detail}</div> }
+                    </li>
+                }) }
+            </ol>
+
+            if let Some(what) = *confirm {
+                <ConfirmDialog
+                    title={if what == Confirm::Revoke { format!("Revoke '{}'?", k.title) } else { format!("Delete '{}'?", k.title) }}
+                    confirm_label={if what == Confirm::Revoke { "Revoke key" } else { "Delete key" }}
+                    body={if what == Confirm::Revoke {
+                        html!{ <p>{"Revoke is final: the key is marked revoked for good and can never be revealed, copied or injected again. There is no un-revoke."}</p> }
+                    } else {
+                        html!{ <p>{"Delete is irreversible: the key's metadata and its OS-keyring entry are removed. Only the audit trail remains."}</p> }
+                    }}
+                    on_confirm={on_confirmed}
+                    on_cancel={{ let confirm = confirm.clone(); Callback::from(move |_| confirm.set(None)) }} />
+            }
+        </aside>
+    }
+}

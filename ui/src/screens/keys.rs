@@ -1,0 +1,295 @@
+//! The key list: search, filters, sort, status badges, the detail panel beside it, and the shortcuts
+//! (Ctrl/Cmd+K search, Ctrl/Cmd+N new key). Everything here works offline from the SQLite mirror.
+
+use crate::app::{serde_args, AppContext};
+use crate::components::badge::StatusBadge;
+use crate::components::create_dialog::CreateDialog;
+use crate::components::icon::Icon;
+use crate::components::toast::Toast;
+use crate::ipc;
+use crate::screens::key_detail::KeyDetailPanel;
+use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, KeyStatus, SortField};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+#[function_component(KeysScreen)]
+pub fn keys_screen() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext");
+    let query = use_state(KeyQuery::default);
+    let list = use_state(|| None::<KeyList>);
+    let error = use_state(|| None::<ErrorReply>);
+    let selected = use_state(|| None::<String>);
+    let creating = use_state(|| false);
+    let reload = use_state(|| 0u32);
+    let request_seq = use_mut_ref(|| 0u32);
+    let search_ref = use_node_ref();
+
+    // Load the list whenever the query changes or something was modified. Answers can arrive out of
+    // order while typing: only the newest request's answer is shown.
+    {
+        let (list, error) = (list.clone(), error.clone());
+        use_effect_with(((*query).clone(), *reload), move |(q, _)| {
+            let q = q.clone();
+            let seq = {
+                let mut s = request_seq.borrow_mut();
+                *s += 1;
+                *s
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let result =
+                    ipc::call::<_, KeyList>("list_keys", &serde_args::Query { query: &q }).await;
+                if *request_seq.borrow() != seq {
+                    return;
+                }
+                match result {
+                    Ok(l) => {
+                        list.set(Some(l));
+                        error.set(None);
+                        mark_first_paint();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
+
+    // Global shortcuts.
+    {
+        let (search_ref, creating) = (search_ref.clone(), creating.clone());
+        use_effect_with((), move |_| {
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .expect("a document");
+            let listener = gloo_events::EventListener::new(&document, "keydown", move |e| {
+                let e: &KeyboardEvent = wasm_bindgen::JsCast::unchecked_ref(e);
+                if !(e.ctrl_key() || e.meta_key()) {
+                    return;
+                }
+                match e.key().to_lowercase().as_str() {
+                    "k" => {
+                        e.prevent_default();
+                        if let Some(input) = search_ref.cast::<HtmlInputElement>() {
+                            let _ = input.focus();
+                            input.select();
+                        }
+                    }
+                    "n" => {
+                        e.prevent_default();
+                        creating.set(true);
+                    }
+                    _ => {}
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let update = |f: fn(&mut KeyQuery, String)| {
+        let query = query.clone();
+        Callback::from(move |value: String| {
+            let mut q = (*query).clone();
+            f(&mut q, value);
+            query.set(q);
+        })
+    };
+    let on_search = update(|q, v| q.search = (!v.is_empty()).then_some(v))
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_status =
+        update(|q, v| q.status = KeyStatus::parse(&v)).reform(|e: Event| select_value(&e));
+    let on_provider = update(|q, v| q.provider = (!v.is_empty()).then_some(v))
+        .reform(|e: Event| select_value(&e));
+    let on_env = update(|q, v| q.environment = (!v.is_empty()).then_some(v))
+        .reform(|e: Event| select_value(&e));
+    let on_expiring =
+        update(|q, v| q.expiring_within_days = v.parse().ok()).reform(|e: Event| select_value(&e));
+    let on_sort = update(|q, v| q.sort = SortField::parse(&v).unwrap_or_default())
+        .reform(|e: Event| select_value(&e));
+    let on_direction = {
+        let query = query.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut q = (*query).clone();
+            q.desc = !q.desc;
+            query.set(q);
+        })
+    };
+    let clear_filters = {
+        let (query, search_ref) = (query.clone(), search_ref.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(i) = search_ref.cast::<HtmlInputElement>() {
+                i.set_value("");
+            }
+            query.set(KeyQuery {
+                sort: query.sort,
+                desc: query.desc,
+                ..Default::default()
+            });
+        })
+    };
+    let open_create = {
+        let creating = creating.clone();
+        Callback::from(move |_: MouseEvent| creating.set(true))
+    };
+    let bump = {
+        let reload = reload.clone();
+        Callback::from(move |_: ()| reload.set(*reload + 1))
+    };
+    let on_created = {
+        let (creating, selected, bump, toast) = (
+            creating.clone(),
+            selected.clone(),
+            bump.clone(),
+            ctx.toast.clone(),
+        );
+        Callback::from(move |k: KeyRecord| {
+            creating.set(false);
+            toast.emit(Toast::ok(format!("Saved '{}' to the keyring.", k.title)));
+            selected.set(Some(k.id));
+            bump.emit(());
+        })
+    };
+    let on_deleted = {
+        let (selected, bump) = (selected.clone(), bump.clone());
+        Callback::from(move |_: ()| {
+            selected.set(None);
+            bump.emit(());
+        })
+    };
+
+    let q = &*query;
+    let filtered = q.search.is_some()
+        || q.status.is_some()
+        || q.provider.is_some()
+        || q.environment.is_some()
+        || q.expiring_within_days.is_some();
+    let facets = list.as_ref().map(|l| l.facets.clone()).unwrap_or_default();
+    let soon_days = ctx.settings.expiring_soon_days;
+
+    let body = match (&*list, &*error) {
+        (_, Some(e)) => html! {
+            <div class="empty" id="list-error">
+                <div class="empty-icon">{Icon::Alert.sized("icon-lg")}</div>
+                <h3>{&e.message}</h3>
+                if let Some(h) = &e.hint { <p class="muted">{h}</p> }
+            </div>
+        },
+        (None, None) => html! { <div class="empty muted">{"Opening the vault…"}</div> },
+        (Some(l), None) if l.facets.total == 0 => html! {
+            <div class="empty" id="empty-vault">
+                <div class="empty-icon">{Icon::Lock.sized("icon-lg")}</div>
+                <h3>{"Your vault is empty"}</h3>
+                <p class="muted">{"Add an API key: its value goes into the OS keyring, its metadata stays here, searchable offline."}</p>
+                <button class="btn btn-primary" onclick={open_create.clone()}>{"Add your first key"}</button>
+            </div>
+        },
+        (Some(l), None) if l.keys.is_empty() => html! {
+            <div class="empty" id="no-match">
+                <div class="empty-icon">{Icon::Search.sized("icon-lg")}</div>
+                <h3>{"No keys match"}</h3>
+                <p class="muted">{format!("{} keys in the vault; none fits the search and filters.", l.facets.total)}</p>
+                <button class="btn" onclick={clear_filters.clone()}>{"Clear search and filters"}</button>
+            </div>
+        },
+        (Some(l), None) => html! {
+            <table class="key-table" id="key-list" data-count={l.keys.len().to_string()}>
+                <thead><tr>
+                    <th>{"Title"}</th><th>{"Provider"}</th><th class="col-wide">{"Environment"}</th><th class="col-wide">{"Type"}</th><th>{"Key"}</th><th>{"Status"}</th><th class="col-wide">{"Expires"}</th>
+                </tr></thead>
+                <tbody>
+                    { for l.keys.iter().map(|k| {
+                        let is_selected = selected.as_deref() == Some(k.id.as_str());
+                        let onclick = { let selected = selected.clone(); let id = k.id.clone(); Callback::from(move |_: MouseEvent| selected.set(Some(id.clone()))) };
+                        html! {
+                            <tr class={classes!("key-row", is_selected.then_some("selected"), (k.status == KeyStatus::Revoked).then_some("revoked"))}
+                                data-id={k.id.clone()} data-title={k.title.clone()} {onclick} tabindex="0">
+                                <td class="title-cell"><div class="key-title">{&k.title}</div><div class="key-id">{&k.id}</div></td>
+                                <td><span class="chip">{&k.provider}</span></td>
+                                <td class="col-wide">{ if k.environment.is_empty() { html!{<span class="muted">{"—"}</span>} } else { html!{&k.environment} } }</td>
+                                <td class="muted col-wide">{k.kind.label()}</td>
+                                <td><code class="redacted">{&k.redacted}</code></td>
+                                <td class="status-cell"><StatusBadge key_record={k.clone()} now={l.now} {soon_days} /></td>
+                                <td class="muted col-wide">{ k.expires_at.map(|e| crate::time::relative(e, l.now)).unwrap_or_else(|| "—".into()) }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        },
+    };
+
+    html! {
+        <div class={classes!("keys-screen", selected.is_some().then_some("with-detail"))}>
+            <section class="list-pane">
+                <header class="toolbar">
+                    <div class="toolbar-row">
+                        <h1>{"Keys"}<span class="count">{facets.total}</span></h1>
+                        <div class="search">
+                            <span class="search-icon">{Icon::Search.view()}</span>
+                            <input id="search" ref={search_ref} type="search" placeholder="Search title, provider or key prefix"
+                                   oninput={on_search} aria-label="Search keys" spellcheck="false" />
+                            <kbd>{"Ctrl K"}</kbd>
+                        </div>
+                        <button class="btn btn-primary" id="new-key" onclick={open_create} title="New key (Ctrl+N)">{Icon::Plus.view()}{"New key"}</button>
+                    </div>
+                    <div class="toolbar-row filters">
+                        <select id="filter-status" onchange={on_status} aria-label="Status">
+                            <option value="" selected={q.status.is_none()}>{"Any status"}</option>
+                            <option value="active" selected={q.status == Some(KeyStatus::Active)}>{"Active"}</option>
+                            <option value="revoked" selected={q.status == Some(KeyStatus::Revoked)}>{"Revoked"}</option>
+                        </select>
+                        <select id="filter-provider" onchange={on_provider} aria-label="Provider">
+                            <option value="" selected={q.provider.is_none()}>{"Any provider"}</option>
+                            { for facets.providers.iter().map(|p| html!{ <option value={p.clone()} selected={q.provider.as_ref() == Some(p)}>{p}</option> }) }
+                        </select>
+                        <select id="filter-env" onchange={on_env} aria-label="Environment">
+                            <option value="" selected={q.environment.is_none()}>{"Any environment"}</option>
+                            { for facets.environments.iter().map(|p| html!{ <option value={p.clone()} selected={q.environment.as_ref() == Some(p)}>{p}</option> }) }
+                        </select>
+                        <select id="filter-expiring" onchange={on_expiring} aria-label="Expiring">
+                            <option value="" selected={q.expiring_within_days.is_none()}>{"Any expiry"}</option>
+                            { for [7u32, 30, 90].iter().map(|d| html!{ <option value={d.to_string()} selected={q.expiring_within_days == Some(*d)}>{format!("Expiring within {d} days")}</option> }) }
+                        </select>
+                        <span class="spacer" />
+                        <span class="sort-group">
+                        <label class="sort">{"Sort"}
+                            <select id="sort" onchange={on_sort}>
+                                { for [(SortField::Created, "Created"), (SortField::Title, "Title"), (SortField::Expires, "Expiry"), (SortField::Verified, "Last verified")].iter().map(|(f, l)|
+                                    html!{ <option value={f.as_str()} selected={q.sort == *f}>{*l}</option> }) }
+                            </select>
+                        </label>
+                        <button class="btn btn-ghost" id="sort-direction" onclick={on_direction} title="Sort direction">
+                            { if q.desc { "↓ Desc" } else { "↑ Asc" } }
+                        </button>
+                        </span>
+                        if filtered { <button class="btn btn-ghost" onclick={clear_filters}>{"Clear"}</button> }
+                    </div>
+                </header>
+                <div class="list-body">{body}</div>
+            </section>
+            if let Some(id) = &*selected {
+                <KeyDetailPanel id={id.clone()} on_changed={bump} on_deleted={on_deleted}
+                    on_close={{ let selected = selected.clone(); Callback::from(move |_| selected.set(None)) }} />
+            }
+            if *creating {
+                <CreateDialog providers={facets.providers.clone()} on_created={on_created}
+                    on_cancel={{ let creating = creating.clone(); Callback::from(move |_| creating.set(false)) }} />
+            }
+        </div>
+    }
+}
+
+/// Marks the first painted list on <body> (data-ready="list") so WebDriver and the start-up bench can
+/// tell "window mapped" from "keys on screen".
+fn mark_first_paint() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        if body.dataset().get("ready").is_none() {
+            let _ = body.dataset().set("ready", "list");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+pub mod key_detail;
+pub mod keys;
+pub mod settings;
