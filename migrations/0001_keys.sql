@@ -30,4 +30,6 @@ CREATE UNIQUE INDEX keys_one_active_secret ON keys (provider, account, owner)
     WHERE kind = 'secret' AND status = 'active';
 
 CREATE INDEX keys_fingerprint ON keys (fingerprint);
+-- Serves the filter menus (facets) without a table scan.
+CREATE INDEX keys_facets ON keys (provider, environment, pending);
 CREATE INDEX keys_pending ON keys (pending) WHERE pending IS NOT NULL;

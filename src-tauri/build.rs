@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "copy_key",
     "get_settings",
     "set_settings",
+    "ui_ready",
 ];
 
 fn main() {

@@ -115,3 +115,19 @@ pub fn set_settings(
 ) -> AppResult<Settings> {
     crate::settings::save(&app, &state, settings)
 }
+
+/// The UI's first list is painted. With `KEYDEN_STARTUP_PROBE` set, prints the wall-clock time so the
+/// start-up bench can subtract its own launch time (`=exit` also quits, for repeated runs).
+#[tauri::command]
+pub fn ui_ready(app: AppHandle) {
+    let Ok(probe) = std::env::var("KEYDEN_STARTUP_PROBE") else {
+        return;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    println!("keyden: first-paint-epoch-ms {}", now.as_millis());
+    if probe == "exit" {
+        app.exit(0);
+    }
+}

@@ -24,6 +24,7 @@ fn main() {
             commands::copy_key,
             commands::get_settings,
             commands::set_settings,
+            commands::ui_ready,
         ])
         .run(tauri::generate_context!())
         .expect("Keyden failed to start its window");

@@ -9,6 +9,7 @@ use crate::components::toast::Toast;
 use crate::ipc;
 use crate::screens::key_detail::KeyDetailPanel;
 use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, KeyStatus, SortField};
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -49,11 +50,19 @@ pub fn keys_screen() -> Html {
                     Ok(l) => {
                         list.set(Some(l));
                         error.set(None);
-                        mark_first_paint();
                     }
                     Err(e) => error.set(Some(e)),
                 }
             });
+        });
+    }
+
+    {
+        let shown = list.is_some() || error.is_some();
+        use_effect_with(shown, |shown| {
+            if *shown {
+                mark_first_paint();
+            }
         });
     }
 
@@ -281,15 +290,24 @@ pub fn keys_screen() -> Html {
     }
 }
 
-/// Marks the first painted list on <body> (data-ready="list") so WebDriver and the start-up bench can
-/// tell "window mapped" from "keys on screen".
+/// Marks the first painted list on <body> (data-ready="list") so WebDriver can tell "window mapped"
+/// from "keys on screen", and tells the backend (which reports it when the start-up probe is on).
+/// Runs from an effect, so the list is in the DOM; the animation frame waits for it to be painted.
 fn mark_first_paint() {
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        if body.dataset().get("ready").is_none() {
-            let _ = body.dataset().set("ready", "list");
-        }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(body) = window.document().and_then(|d| d.body()) else {
+        return;
+    };
+    if body.dataset().get("ready").is_some() {
+        return;
     }
+    let painted = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = body.dataset().set("ready", "list");
+        wasm_bindgen_futures::spawn_local(async {
+            let _ = ipc::call::<_, ()>("ui_ready", &()).await;
+        });
+    });
+    let _ = window.request_animation_frame(painted.unchecked_ref());
 }

@@ -273,23 +273,27 @@ impl KeyRows<'_> {
         rows.iter().map(|r| decode(r).map(|k| k.record)).collect()
     }
 
+    /// Filter-menu values and the total, in one pass over the (provider, environment) index.
     pub async fn facets(&self) -> Result<Facets, StoreError> {
-        let distinct = |col: &'static str| {
-            let pool = self.0.pool.clone();
-            async move {
-                sqlx::query_scalar::<_, String>(&format!(
-                    "SELECT DISTINCT {col} FROM keys WHERE pending IS NULL AND {col} != '' ORDER BY {col} COLLATE NOCASE"
-                ))
-                .fetch_all(&pool)
-                .await
-            }
-        };
-        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM keys WHERE pending IS NULL")
-            .fetch_one(&self.0.pool)
-            .await?;
+        let groups: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT provider, environment, count(*) FROM keys WHERE pending IS NULL GROUP BY provider, environment",
+        )
+        .fetch_all(&self.0.pool)
+        .await?;
+        let mut providers: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
+        let mut environments: Vec<String> = groups
+            .iter()
+            .map(|g| g.1.clone())
+            .filter(|e| !e.is_empty())
+            .collect();
+        for list in [&mut providers, &mut environments] {
+            list.sort_by_key(|s| s.to_lowercase());
+            list.dedup();
+        }
+        let total: i64 = groups.iter().map(|g| g.2).sum();
         Ok(Facets {
-            providers: distinct("provider").await?,
-            environments: distinct("environment").await?,
+            providers,
+            environments,
             total: u32::try_from(total).unwrap_or(u32::MAX),
         })
     }

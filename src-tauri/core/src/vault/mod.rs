@@ -7,6 +7,7 @@
 
 mod error;
 mod journal;
+pub mod seed;
 pub mod validate;
 
 pub use error::VaultError;

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmarks that print figures (never pass/fail on time):
+#  1. `keyden keys list --search` over 10,000 keys, as a process, against the floor of the same scan
+#     done by the sqlite3 shell on the same file (hyperfine, side by side);
+#  2. the same search inside the core, against a bare query (criterion);
+#  3. cold start of the release app to its first painted list (1,000 keys), median of N launches under
+#     Xvfb: from just before exec to the UI's first animation frame after the list is in the DOM,
+#     reported by the app itself (KEYDEN_STARTUP_PROBE=exit prints the wall clock, then quits);
+#  4. sizes: app and CLI binaries, .deb and .rpm, the wasm.
+# Needs the release build (scripts/test.sh or `tauri build`).  RUNS=5 by default.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${RUNS:-5}
+export PATH="$root/ui/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
+work=$(mktemp -d -t keyden-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
+
+echo "== seeding"
+cargo run -q --release -p keyden-core --example seed -- "$work/10k" 10000
+cargo run -q --release -p keyden-core --example seed -- "$work/1k" 1000
+
+echo; echo "== keys list --search over 10,000 keys (process), floor: sqlite3 shell, same scan"
+hyperfine -N --warmup 3 --runs 30 \
+  -n "keyden keys list --search" "$root/target/release/keyden --data-dir $work/10k --json keys list --search 'stripe prod'" \
+  -n "floor: sqlite3 instr scan" "sqlite3 $work/10k/keyden.sqlite3 \"SELECT * FROM keys WHERE instr(lower(title), 'stripe prod') > 0 ORDER BY title\""
+
+echo; echo "== the same inside the core (criterion)"
+cargo bench -q -p keyden-core --bench list_search 2>&1 | grep -E "matches|^list|time:"
+
+echo; echo "== cold start to the first painted list (1,000 keys, $runs launches)"
+# One Xvfb and one keyring session for all launches, so only the app's own start is timed.
+NO_AT_BRIDGE=1 KEYDEN_DATA_DIR="$work/1k" KEYDEN_STARTUP_PROBE=exit APP="$root/target/release/keyden-app" RUNS=$runs \
+  xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh bash -c '
+    for i in $(seq "$RUNS"); do
+      t0=$(date +%s%3N)
+      line=$(timeout 60 "$APP" 2>/dev/null | grep -m1 first-paint-epoch-ms || true)
+      [ -n "$line" ] && echo "start $(( ${line##* } - t0 ))"
+    done' | sed -n "s/^start //p" > "$work/starts"
+echo "launches (ms, in order; the first is the coldest): $(tr '\n' ' ' < "$work/starts")"
+sort -n "$work/starts" | awk '{a[NR]=$1} END {if (NR) printf "first painted list: median %d ms (min %d, max %d, n=%d)\n", a[int((NR+1)/2)], a[1], a[NR], NR; else print "no launch reported its first paint"}'
+
+echo; echo "== sizes"
+ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm ui/dist/*.wasm 2>/dev/null \
+  | awk '{printf "%-70s %8.2f MiB\n", $9, $5/1048576}'
