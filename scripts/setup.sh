@@ -29,14 +29,19 @@ fi
 rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
-have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"; }
-have_version trunk "$TRUNK_VERSION" || { log "cargo install trunk $TRUNK_VERSION"; cargo install trunk@"$TRUNK_VERSION" --locked; }
-have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || { log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"; cargo install wasm-bindgen-cli@"$WASM_BINDGEN_VERSION" --force; }
-have_version tauri-driver "$TAURI_DRIVER_VERSION" || { log "cargo install tauri-driver $TAURI_DRIVER_VERSION"; cargo install tauri-driver@"$TAURI_DRIVER_VERSION" --locked; }
+# Cargo-installed tools, each only when missing or at another version.
+installed=$(cargo install --list)
+have() { grep -q "^$1 v$2:" <<<"$installed"; }
+have trunk "$TRUNK_VERSION" || { log "cargo install trunk $TRUNK_VERSION"; cargo install trunk@"$TRUNK_VERSION" --locked; }
+# --locked fails for this version: a locked dependency is missing from the registry.
+have wasm-bindgen-cli "$WASM_BINDGEN_VERSION" || { log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"; cargo install wasm-bindgen-cli@"$WASM_BINDGEN_VERSION" --force; }
+have tauri-driver "$TAURI_DRIVER_VERSION" || { log "cargo install tauri-driver $TAURI_DRIVER_VERSION"; cargo install tauri-driver@"$TAURI_DRIVER_VERSION" --locked; }
 
 # npm tools (Tauri CLI, binaryen's wasm-opt) live in ui/node_modules, pinned by ui/package-lock.json.
+# `npm install`, not `npm ci`: npm 11's ci rejects this lock file over the CLI's optional per-platform
+# packages, while install honours the pinned versions.
 if [ ! -x ui/node_modules/.bin/tauri ] || [ ! -x ui/node_modules/.bin/wasm-opt ]; then
-  log "npm ci (Tauri CLI, binaryen)"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  log "npm install (Tauri CLI, binaryen)"
+  (cd ui && npm install --no-audit --no-fund --loglevel=error)
 fi
 log "ready"

@@ -5,14 +5,8 @@ use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use zeroize::Zeroizing;
 
-pub fn copy_and_schedule_clear<R: Runtime>(
-    app: &AppHandle<R>,
-    value: &str,
-    seconds: u32,
-) -> Result<(), String> {
-    app.clipboard()
-        .write_text(value.to_string())
-        .map_err(|e| e.to_string())?;
+pub fn copy_and_schedule_clear<R: Runtime>(app: &AppHandle<R>, value: &str, seconds: u32) -> Result<(), String> {
+    app.clipboard().write_text(value.to_string()).map_err(|e| e.to_string())?;
     let app = app.clone();
     let copied = Zeroizing::new(value.to_string());
     tauri::async_runtime::spawn(async move {

@@ -5,9 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use keyden_core::secret::SecretValue;
 use keyden_core::vault::{NewKeyMeta, Use};
-use keyden_protocol::{
-    CopyReceipt, KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, NewKey, Revealed, Settings,
-};
+use keyden_protocol::{CopyReceipt, KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, NewKey, Revealed, Settings};
 use tauri::{AppHandle, State};
 use zeroize::Zeroize;
 
@@ -23,38 +21,15 @@ pub async fn key_detail(state: State<'_, AppState>, id: String) -> AppResult<Key
 
 #[tauri::command]
 pub async fn add_key(state: State<'_, AppState>, key: NewKey) -> AppResult<KeyRecord> {
-    let NewKey {
-        title,
-        provider,
-        account,
-        environment,
-        owner,
-        kind,
-        expires_at,
-        notes,
-        mut secret,
-    } = key;
+    let NewKey { title, provider, account, environment, owner, kind, expires_at, notes, mut secret } = key;
     let value = SecretValue::from_input(secret.as_bytes().to_vec());
     secret.zeroize();
-    let meta = NewKeyMeta {
-        title,
-        provider,
-        account,
-        environment,
-        owner,
-        kind: Some(kind),
-        expires_at,
-        notes,
-    };
+    let meta = NewKeyMeta { title, provider, account, environment, owner, kind: Some(kind), expires_at, notes };
     Ok(state.vault().await?.add(meta, value?).await?)
 }
 
 #[tauri::command]
-pub async fn edit_key(
-    state: State<'_, AppState>,
-    id: String,
-    edit: KeyEdit,
-) -> AppResult<KeyRecord> {
+pub async fn edit_key(state: State<'_, AppState>, id: String, edit: KeyEdit) -> AppResult<KeyRecord> {
     Ok(state.vault().await?.edit(&id, edit).await?)
 }
 
@@ -71,35 +46,17 @@ pub async fn delete_key(state: State<'_, AppState>, id: String) -> AppResult<Key
 /// The explicit reveal: the one reply that carries a value.
 #[tauri::command]
 pub async fn reveal_key(state: State<'_, AppState>, id: String) -> AppResult<Revealed> {
-    let (key, secret) = state
-        .vault()
-        .await?
-        .use_secret(&id, Use::Reveal, "shown in the app")
-        .await?;
-    Ok(Revealed {
-        id: key.id,
-        value: secret.expose().to_string(),
-    })
+    let (key, secret) = state.vault().await?.use_secret(&id, Use::Reveal, "shown in the app").await?;
+    Ok(Revealed { id: key.id, value: secret.expose().to_string() })
 }
 
 #[tauri::command]
-pub async fn copy_key(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: String,
-) -> AppResult<CopyReceipt> {
+pub async fn copy_key(app: AppHandle, state: State<'_, AppState>, id: String) -> AppResult<CopyReceipt> {
     let seconds = crate::settings::load(&app, &state)?.clipboard_clear_seconds;
     let (_, secret) = state.vault().await?.use_secret(&id, Use::Copy, "").await?;
-    crate::clipboard::copy_and_schedule_clear(&app, secret.expose(), seconds).map_err(|e| {
-        AppError::new(
-            "clipboard_unavailable",
-            format!("cannot write the clipboard: {e}"),
-            None,
-        )
-    })?;
-    Ok(CopyReceipt {
-        clears_in_seconds: seconds,
-    })
+    crate::clipboard::copy_and_schedule_clear(&app, secret.expose(), seconds)
+        .map_err(|e| AppError::new("clipboard_unavailable", format!("cannot write the clipboard: {e}"), None))?;
+    Ok(CopyReceipt { clears_in_seconds: seconds })
 }
 
 #[tauri::command]
@@ -108,11 +65,7 @@ pub fn get_settings(app: AppHandle, state: State<'_, AppState>) -> AppResult<Set
 }
 
 #[tauri::command]
-pub fn set_settings(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    settings: Settings,
-) -> AppResult<Settings> {
+pub fn set_settings(app: AppHandle, state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
     crate::settings::save(&app, &state, settings)
 }
 
@@ -123,9 +76,7 @@ pub fn ui_ready(app: AppHandle) {
     let Ok(probe) = std::env::var("KEYDEN_STARTUP_PROBE") else {
         return;
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     println!("keyden: first-paint-epoch-ms {}", now.as_millis());
     if probe == "exit" {
         app.exit(0);

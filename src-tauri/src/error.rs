@@ -15,11 +15,7 @@ impl<E: Coded> From<E> for AppError {
 
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>, hint: Option<&str>) -> Self {
-        AppError(ErrorReply {
-            code: code.into(),
-            message: message.into(),
-            hint: hint.map(Into::into),
-        })
+        AppError(ErrorReply { code: code.into(), message: message.into(), hint: hint.map(Into::into) })
     }
 }
 

@@ -8,11 +8,25 @@ mod error;
 mod settings;
 mod state;
 
+/// `--data-dir DIR` (or `--data-dir=DIR`), as the CLI takes it.
+fn data_dir_arg() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--data-dir" {
+            return args.next().map(Into::into);
+        }
+        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--data-dir=")) {
+            return Some(v.into());
+        }
+    }
+    None
+}
+
 fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(state::AppState::default())
+        .manage(state::AppState::new(data_dir_arg()))
         .invoke_handler(tauri::generate_handler![
             commands::list_keys,
             commands::key_detail,

@@ -9,35 +9,21 @@ use tauri_plugin_store::StoreExt;
 
 const KEYS: [&str; 3] = ["clipboardClearSeconds", "theme", "expiringSoonDays"];
 
-fn store<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-) -> AppResult<std::sync::Arc<tauri_plugin_store::Store<R>>> {
+fn store<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> AppResult<std::sync::Arc<tauri_plugin_store::Store<R>>> {
     let path = state.data_dir()?.join(keyden_core::paths::SETTINGS_FILE);
-    app.store(path).map_err(|e| {
-        AppError::new(
-            "settings_unavailable",
-            e.to_string(),
-            Some("check the data directory is writable"),
-        )
-    })
+    app.store(path)
+        .map_err(|e| AppError::new("settings_unavailable", e.to_string(), Some("check the data directory is writable")))
 }
 
 pub fn load<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> AppResult<Settings> {
     let store = store(app, state)?;
-    let object: serde_json::Map<String, serde_json::Value> = KEYS
-        .iter()
-        .filter_map(|k| store.get(*k).map(|v| (k.to_string(), v)))
-        .collect();
+    let object: serde_json::Map<String, serde_json::Value> =
+        KEYS.iter().filter_map(|k| store.get(*k).map(|v| (k.to_string(), v))).collect();
     let parsed = serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default();
     Ok(keyden_core::settings::sanitize(parsed))
 }
 
-pub fn save<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    settings: Settings,
-) -> AppResult<Settings> {
+pub fn save<R: Runtime>(app: &AppHandle<R>, state: &AppState, settings: Settings) -> AppResult<Settings> {
     let settings = keyden_core::settings::sanitize(settings);
     let store = store(app, state)?;
     let value = serde_json::to_value(&settings).expect("settings serialize");
@@ -47,11 +33,7 @@ pub fn save<R: Runtime>(
         }
     }
     store.save().map_err(|e| {
-        AppError::new(
-            "settings_unwritable",
-            e.to_string(),
-            Some("check the data directory is writable"),
-        )
+        AppError::new("settings_unwritable", e.to_string(), Some("check the data directory is writable"))
     })?;
     Ok(settings)
 }

@@ -11,16 +11,22 @@ use tokio::sync::OnceCell;
 #[derive(Default)]
 pub struct AppState {
     vault: OnceCell<Vault>,
+    explicit_dir: Option<PathBuf>,
     data_dir: std::sync::OnceLock<PathBuf>,
 }
 
 impl AppState {
-    /// `KEYDEN_DATA_DIR` or the OS app-data directory, shared with the CLI.
+    /// `explicit` is the app's `--data-dir`; without it `KEYDEN_DATA_DIR`, else the OS app-data dir.
+    pub fn new(explicit: Option<PathBuf>) -> Self {
+        AppState { explicit_dir: explicit, ..Default::default() }
+    }
+
+    /// Resolved (and created) on first use, the same way the CLI resolves it.
     pub fn data_dir(&self) -> AppResult<&PathBuf> {
         if let Some(d) = self.data_dir.get() {
             return Ok(d);
         }
-        let dir = keyden_core::paths::data_dir(None)?;
+        let dir = keyden_core::paths::data_dir(self.explicit_dir.as_deref())?;
         Ok(self.data_dir.get_or_init(|| dir))
     }
 
@@ -28,13 +34,8 @@ impl AppState {
         let dir = self.data_dir()?.clone();
         self.vault
             .get_or_try_init(|| async move {
-                let (vault, report) = Vault::open(
-                    &dir,
-                    Arc::new(OsKeyring::default()),
-                    Arc::new(SystemClock),
-                    "app",
-                )
-                .await?;
+                let (vault, report) =
+                    Vault::open(&dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), "app").await?;
                 if !report.completed.is_empty() || !report.rolled_back.is_empty() {
                     tracing::info!(
                         completed = report.completed.len(),

@@ -46,26 +46,18 @@ impl Run {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
     }
 
     /// The `{code, message, hint}` a `--json` failure prints on stderr.
     pub fn error(&self) -> serde_json::Value {
-        let line = self
-            .stderr
-            .lines()
-            .rev()
-            .find(|l| l.starts_with('{'))
-            .unwrap_or_else(|| panic!("no JSON error: {self:?}"));
+        let line =
+            self.stderr.lines().rev().find(|l| l.starts_with('{')).unwrap_or_else(|| panic!("no JSON error: {self:?}"));
         serde_json::from_str(line).unwrap()
     }
 
     pub fn error_code(&self) -> String {
-        self.error()["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.error()["code"].as_str().unwrap_or_default().to_string()
     }
 
     #[track_caller]
@@ -83,9 +75,7 @@ impl Default for Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
-        Sandbox {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
     }
 
     pub fn path(&self) -> &Path {
@@ -95,8 +85,7 @@ impl Sandbox {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(keyden_bin());
         c.arg("--data-dir").arg(self.path()).args(args);
-        c.env_remove("KEYDEN_DATA_DIR")
-            .env_remove("KEYDEN_TEST_PAUSE_AT");
+        c.env_remove("KEYDEN_DATA_DIR").env_remove("KEYDEN_TEST_PAUSE_AT");
         c
     }
 
@@ -134,12 +123,7 @@ impl Sandbox {
     /// Ids of the keys `keys list --json` shows.
     pub fn ids(&self) -> Vec<String> {
         let run = self.run(&["--json", "keys", "list"]).ok();
-        run.json()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| k["id"].as_str().unwrap().to_string())
-            .collect()
+        run.json().as_array().unwrap().iter().map(|k| k["id"].as_str().unwrap().to_string()).collect()
     }
 
     /// Every file under the data directory, for canary scans.
@@ -166,24 +150,16 @@ pub fn secret_tool_lookup(id: &str) -> Option<String> {
         .args(["lookup", "service", "keyden", "username", id])
         .output()
         .expect("secret-tool runs");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Counts occurrences of `needle` in `haystack` (bytes).
 pub fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|w| *w == needle)
-        .count()
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
 /// A value nobody else would ever write: the canary.
 pub fn unique_secret(tag: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     format!("sk_canary_{tag}_{nanos:x}_{}", std::process::id())
 }

@@ -2,6 +2,7 @@
 //! Create a key through the dialog, see it listed, search for it, revoke it; screenshots saved in
 //! tests/artifacts/. Run by scripts/test.sh after the release build (it needs the embedded frontend).
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use keyden_tests::{secret_tool_lookup, unique_secret, Sandbox};
 use std::path::PathBuf;
@@ -20,14 +21,8 @@ impl Drop for Driver {
 fn app_binary() -> PathBuf {
     let p = std::env::var_os("KEYDEN_APP_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/keyden-app")
-        });
-    assert!(
-        p.exists(),
-        "{} is missing: build it with `tauri build` (scripts/test.sh does)",
-        p.display()
-    );
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/keyden-app"));
+    assert!(p.exists(), "{} is missing: build it with `tauri build` (scripts/test.sh does)", p.display());
     p
 }
 
@@ -39,12 +34,7 @@ fn artifacts() -> PathBuf {
 
 async fn start(s: &Sandbox, port: u16) -> (Driver, Client) {
     let driver = Command::new("tauri-driver")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &(port + 1).to_string(),
-        ])
+        .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
         .env("KEYDEN_DATA_DIR", s.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -60,11 +50,7 @@ async fn start(s: &Sandbox, port: u16) -> (Driver, Client) {
     let mut last = None;
     for _ in 0..100 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
+        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
             Ok(c) => return (driver, c),
             Err(e) => last = Some(e),
         }
@@ -80,12 +66,7 @@ async fn shot(c: &Client, name: &str) {
 
 /// Waits for an element; on timeout saves a screenshot and the page source for the post-mortem.
 async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
-    match c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-    {
+    match c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
         Ok(e) => e,
         Err(e) => {
             shot(c, "failure.png").await;
@@ -94,6 +75,21 @@ async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
             panic!("{css}: {e}\npage: {}", &source[..source.len().min(2000)]);
         }
     }
+}
+
+async fn wait_gone(c: &Client, css: &str) {
+    for _ in 0..100 {
+        if c.find_all(Locator::Css(css)).await.unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} is still there");
+}
+
+fn paste() -> String {
+    let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 async fn rows(c: &Client) -> Vec<String> {
@@ -132,10 +128,7 @@ fn lookalike(prefix: &str) -> String {
 
 /// `YYYY-MM-DD`, `days` from now (UTC).
 fn time_in_days(days: i64) -> String {
-    let out = Command::new("date")
-        .args(["-u", "-d", &format!("+{days} days"), "+%Y-%m-%d"])
-        .output()
-        .unwrap();
+    let out = Command::new("date").args(["-u", "-d", &format!("+{days} days"), "+%Y-%m-%d"]).output().unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
@@ -145,47 +138,19 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     let s = Sandbox::new();
     // A lived-in vault, seeded through the CLI on the same data directory.
     let soon = time_in_days(9);
-    s.add(
+    let stripe_value = lookalike("sk_live_");
+    let stripe = s.add(
         "Stripe — production",
-        &lookalike("sk_live_"),
-        &[
-            "--provider",
-            "stripe",
-            "--env",
-            "production",
-            "--account",
-            "acme",
-        ],
+        &stripe_value,
+        &["--provider", "stripe", "--env", "production", "--account", "acme"],
     );
-    s.add(
-        "GitHub deploy token",
-        &lookalike("ghp_"),
-        &[
-            "--provider",
-            "github",
-            "--type",
-            "token",
-            "--expires",
-            &soon,
-        ],
-    );
+    s.add("GitHub deploy token", &lookalike("ghp_"), &["--provider", "github", "--type", "token", "--expires", &soon]);
     s.add(
         "Shopify app client secret",
         &lookalike("shpss_"),
-        &[
-            "--provider",
-            "shopify",
-            "--type",
-            "client-secret",
-            "--env",
-            "staging",
-        ],
+        &["--provider", "shopify", "--type", "client-secret", "--env", "staging"],
     );
-    let old = s.add(
-        "Medusa admin (old)",
-        &lookalike("sk_"),
-        &["--provider", "medusa", "--account", "shop"],
-    );
+    let old = s.add("Medusa admin (old)", &lookalike("sk_"), &["--provider", "medusa", "--account", "shop"]);
     s.run(&["keys", "revoke", &old, "--yes"]).ok();
 
     let (_driver, c) = start(&s, 4444).await;
@@ -196,53 +161,17 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
 
     // Create through the dialog.
     let value = unique_secret("webdriver");
-    c.find(Locator::Css("#new-key"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_css(&c, "#f-title")
-        .await
-        .send_keys("WebDriver test key")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#f-secret"))
-        .await
-        .unwrap()
-        .send_keys(&value)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#f-provider"))
-        .await
-        .unwrap()
-        .send_keys("medusa")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#f-account"))
-        .await
-        .unwrap()
-        .send_keys("webdriver")
-        .await
-        .unwrap();
+    c.find(Locator::Css("#new-key")).await.unwrap().click().await.unwrap();
+    wait_css(&c, "#f-title").await.send_keys("WebDriver test key").await.unwrap();
+    c.find(Locator::Css("#f-secret")).await.unwrap().send_keys(&value).await.unwrap();
+    c.find(Locator::Css("#f-provider")).await.unwrap().send_keys("medusa").await.unwrap();
+    c.find(Locator::Css("#f-account")).await.unwrap().send_keys("webdriver").await.unwrap();
     shot(&c, "create-dialog.png").await;
-    c.find(Locator::Css("#create-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css("#create-submit")).await.unwrap().click().await.unwrap();
     let row = wait_css(&c, ".key-row[data-title='WebDriver test key']").await;
     let id = row.attr("data-id").await.unwrap().unwrap();
-    assert_eq!(
-        secret_tool_lookup(&id).as_deref(),
-        Some(value.as_str()),
-        "the value is in the OS keyring"
-    );
-    assert!(
-        !c.source().await.unwrap().contains(&value),
-        "the page must not hold the value after saving"
-    );
+    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(value.as_str()), "the value is in the OS keyring");
+    assert!(!c.source().await.unwrap().contains(&value), "the page must not hold the value after saving");
 
     // Search narrows the list; a search that matches nothing says so.
     let search = c.find(Locator::Css("#search")).await.unwrap();
@@ -256,53 +185,66 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     wait_rows(&c, &["WebDriver test key"]).await;
 
     // Revoke from the details view, through the confirmation that says it is final.
-    c.find(Locator::Css(&format!(
-        ".key-row[data-id='{id}'] .key-title"
-    )))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    wait_css(&c, "#key-detail #revoke")
-        .await
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(&format!(".key-row[data-id='{id}'] .key-title"))).await.unwrap().click().await.unwrap();
+    wait_css(&c, "#key-detail #revoke").await.click().await.unwrap();
     let dialog = wait_css(&c, "[role='alertdialog']").await;
     assert!(dialog.text().await.unwrap().contains("final"));
     shot(&c, "revoke-confirm.png").await;
-    c.find(Locator::Css("#confirm-ok"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css("#confirm-ok")).await.unwrap().click().await.unwrap();
     wait_css(&c, "#key-detail .badge-revoked").await;
     wait_css(&c, &format!(".key-row.revoked[data-id='{id}']")).await;
-    assert!(c
-        .find(Locator::Css("#key-detail #reveal"))
-        .await
-        .unwrap()
-        .attr("disabled")
-        .await
-        .unwrap()
-        .is_some());
+    assert!(c.find(Locator::Css("#key-detail #reveal")).await.unwrap().attr("disabled").await.unwrap().is_some());
     shot(&c, "revoked-detail.png").await;
 
     // The app and the CLI agree: one database.
     let shown = s.run(&["--json", "keys", "show", &id]).ok().json();
     assert_eq!(shown["key"]["status"], "revoked");
-    let actions: Vec<_> = shown["audit"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["origin"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(
-        actions,
-        ["app", "app"],
-        "create and revoke were done by the app"
-    );
+    let actions: Vec<_> =
+        shown["audit"].as_array().unwrap().iter().map(|e| e["origin"].as_str().unwrap().to_string()).collect();
+    assert_eq!(actions, ["app", "app"], "create and revoke were done by the app");
+
+    // Ctrl+N opens the create dialog from anywhere; Escape closes it.
+    let ctrl_n = format!("{}n{}", char::from(Key::Control), char::from(Key::Null));
+    c.active_element().await.unwrap().send_keys(&ctrl_n).await.unwrap();
+    wait_css(&c, "#f-title").await.send_keys(&char::from(Key::Escape).to_string()).await.unwrap();
+    wait_gone(&c, "#f-title").await;
+
+    // Settings: a 5 s clipboard and the dark theme, saved where the CLI reads them.
+    c.find(Locator::Css("#nav-settings")).await.unwrap().click().await.unwrap();
+    let seconds = wait_css(&c, "#set-clipboard").await;
+    // WebKitWebDriver types into a number input only once it has focus; clear() leaves it alone.
+    let tab = char::from(Key::Tab);
+    seconds.click().await.unwrap();
+    let bs = char::from(Key::Backspace);
+    c.active_element().await.unwrap().send_keys(&format!("{bs}{bs}{bs}5{tab}")).await.unwrap();
+    c.find(Locator::Css("#set-theme")).await.unwrap().select_by_value("dark").await.unwrap();
+    wait_css(&c, "html[data-theme='dark']").await;
+    let settings = std::fs::read_to_string(s.path().join("settings.json")).unwrap();
+    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap();
+    assert_eq!((settings["clipboardClearSeconds"].as_u64(), settings["theme"].as_str()), (Some(5), Some("dark")));
+    c.find(Locator::Css("#nav-keys")).await.unwrap().click().await.unwrap();
+
+    // Reveal shows the value on explicit request; Copy puts it on the clipboard and clears it on time.
+    wait_css(&c, &format!(".key-row[data-id='{stripe}'] .key-title")).await.click().await.unwrap();
+    wait_css(&c, &format!("#key-detail[data-id='{stripe}']")).await;
+    c.find(Locator::Css("#reveal")).await.unwrap().click().await.unwrap();
+    wait_css(&c, "#secret-value.revealed").await;
+    assert_eq!(c.find(Locator::Css("#secret-value")).await.unwrap().text().await.unwrap(), stripe_value);
+    shot(&c, "revealed-dark.png").await;
+    c.find(Locator::Css("#reveal")).await.unwrap().click().await.unwrap();
+    wait_gone(&c, "#secret-value.revealed").await;
+    c.find(Locator::Css("#copy")).await.unwrap().click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(paste(), stripe_value, "Copy puts the value on the clipboard");
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_ne!(paste(), stripe_value, "the clipboard is cleared after the configured 5 s");
+
+    // Nothing the app wrote holds a value: database, WAL, settings.
+    for f in s.files() {
+        let bytes = std::fs::read(&f).unwrap();
+        for v in [&stripe_value, &value] {
+            assert_eq!(keyden_tests::occurrences(&bytes, v.as_bytes()), 0, "{} holds a secret", f.display());
+        }
+    }
     c.close().await.unwrap();
 }

@@ -6,17 +6,9 @@ use keyden_tests::{occurrences, unique_secret, Sandbox};
 #[test]
 fn the_secret_appears_nowhere_but_where_it_was_asked_for() {
     let s = Sandbox::new();
-    std::fs::write(
-        s.path().join("settings.json"),
-        r#"{"clipboardClearSeconds": 5}"#,
-    )
-    .unwrap();
+    std::fs::write(s.path().join("settings.json"), r#"{"clipboardClearSeconds": 5}"#).unwrap();
     let canary = unique_secret("canary");
-    let id = s.add(
-        "Canary key",
-        &canary,
-        &["--provider", "stripe", "--env", "prod"],
-    );
+    let id = s.add("Canary key", &canary, &["--provider", "stripe", "--env", "prod"]);
 
     let mut outputs = Vec::new();
     for args in [
@@ -34,17 +26,7 @@ fn the_secret_appears_nowhere_but_where_it_was_asked_for() {
         let run = s.run(&args).ok();
         outputs.push((args.join(" "), run.stdout, run.stderr));
     }
-    let exec = s
-        .run(&[
-            "exec",
-            "--env",
-            &format!("K={id}"),
-            "--",
-            "sh",
-            "-c",
-            "test -n \"$K\" && echo injected",
-        ])
-        .ok();
+    let exec = s.run(&["exec", "--env", &format!("K={id}"), "--", "sh", "-c", "test -n \"$K\" && echo injected"]).ok();
     assert_eq!(exec.stdout.trim(), "injected");
     outputs.push(("exec".into(), exec.stdout, exec.stderr));
 
@@ -52,38 +34,18 @@ fn the_secret_appears_nowhere_but_where_it_was_asked_for() {
     assert_eq!(s.run(&["get", &id]).ok().stdout, canary);
 
     for (what, stdout, stderr) in &outputs {
-        assert_eq!(
-            occurrences(stdout.as_bytes(), canary.as_bytes()),
-            0,
-            "`{what}` printed the secret"
-        );
-        assert_eq!(
-            occurrences(stderr.as_bytes(), canary.as_bytes()),
-            0,
-            "`{what}` logged the secret"
-        );
+        assert_eq!(occurrences(stdout.as_bytes(), canary.as_bytes()), 0, "`{what}` printed the secret");
+        assert_eq!(occurrences(stderr.as_bytes(), canary.as_bytes()), 0, "`{what}` logged the secret");
     }
     // Revoke and delete too, then scan every file the data directory holds (WAL included).
     s.run(&["keys", "revoke", &id, "--yes"]).ok();
     let files = s.files();
-    assert!(files
-        .iter()
-        .any(|f| f.to_string_lossy().ends_with("keyden.sqlite3")));
+    assert!(files.iter().any(|f| f.to_string_lossy().ends_with("keyden.sqlite3")));
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
-        assert_eq!(
-            occurrences(&bytes, canary.as_bytes()),
-            0,
-            "{} holds the secret",
-            f.display()
-        );
+        assert_eq!(occurrences(&bytes, canary.as_bytes()), 0, "{} holds the secret", f.display());
         // Not even the middle that the redacted form hides.
         let hidden = &canary.as_bytes()[6..canary.len() - 4];
-        assert_eq!(
-            occurrences(&bytes, hidden),
-            0,
-            "{} holds part of the secret",
-            f.display()
-        );
+        assert_eq!(occurrences(&bytes, hidden), 0, "{} holds part of the secret", f.display());
     }
 }

@@ -22,10 +22,7 @@ pub struct AppContext {
 }
 
 fn apply_theme(theme: Theme) {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    else {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
         return;
     };
     let _ = match theme {
@@ -39,7 +36,7 @@ fn apply_theme(theme: Theme) {
 pub fn app() -> Html {
     let screen = use_state(|| Screen::Keys);
     let settings = use_state(Settings::default);
-    let toasts = use_state(Vec::<(u32, Toast)>::new);
+    let toasts = use_reducer(Toasts::default);
     let toast_seq = use_mut_ref(|| 0u32);
 
     {
@@ -55,52 +52,47 @@ pub fn app() -> Html {
     }
 
     let toast = {
-        let toasts = toasts.clone();
+        let toasts = toasts.dispatcher();
         Callback::from(move |t: Toast| {
             let id = {
                 let mut seq = toast_seq.borrow_mut();
                 *seq += 1;
                 *seq
             };
-            let mut list = (*toasts).clone();
-            list.push((id, t));
-            toasts.set(list);
+            toasts.dispatch(ToastAction::Push(id, t));
             let toasts = toasts.clone();
-            gloo_timers::callback::Timeout::new(4_000, move || {
-                toasts.set(toasts.iter().filter(|(i, _)| *i != id).cloned().collect());
-            })
-            .forget();
+            gloo_timers::callback::Timeout::new(4_000, move || toasts.dispatch(ToastAction::Expire(id))).forget();
         })
     };
 
+    // Applied at once (so a second change made before the save returns builds on the first), then
+    // saved; the backend's answer (clamped values) wins, and a failed save reverts.
     let set_settings = {
         let settings = settings.clone();
         let toast = toast.clone();
         Callback::from(move |next: Settings| {
+            let before = (*settings).clone();
+            apply_theme(next.theme);
+            settings.set(next.clone());
             let settings = settings.clone();
             let toast = toast.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, Settings>(
-                    "set_settings",
-                    &serde_args::Settings { settings: next },
-                )
-                .await
-                {
+                match ipc::call::<_, Settings>("set_settings", &serde_args::Settings { settings: next }).await {
                     Ok(saved) => {
                         apply_theme(saved.theme);
                         settings.set(saved);
                     }
-                    Err(e) => toast.emit(Toast::error(e)),
+                    Err(e) => {
+                        apply_theme(before.theme);
+                        settings.set(before);
+                        toast.emit(Toast::error(e));
+                    }
                 }
             });
         })
     };
 
-    let context = AppContext {
-        settings: (*settings).clone(),
-        set_settings,
-        toast,
-    };
+    let context = AppContext { settings: (*settings).clone(), set_settings, toast };
     let nav = |target: Screen, label: &'static str, icon: Icon| {
         let screen = screen.clone();
         let active = *screen == target;
@@ -131,9 +123,34 @@ pub fn app() -> Html {
                         Screen::Settings => html! { <SettingsScreen /> },
                     } }
                 </main>
-                <ToastHost toasts={(*toasts).iter().map(|(_, t)| t.clone()).collect::<Vec<_>>()} />
+                <ToastHost toasts={toasts.shown.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>()} />
             </div>
         </ContextProvider<AppContext>>
+    }
+}
+
+/// The toasts on screen. A reducer, not a state handle: the timer that removes a toast runs seconds
+/// later and must act on the list as it is then, not as it was when the toast was pushed.
+#[derive(Default, PartialEq)]
+struct Toasts {
+    shown: Vec<(u32, Toast)>,
+}
+
+enum ToastAction {
+    Push(u32, Toast),
+    Expire(u32),
+}
+
+impl Reducible for Toasts {
+    type Action = ToastAction;
+
+    fn reduce(self: std::rc::Rc<Self>, action: ToastAction) -> std::rc::Rc<Self> {
+        let mut next = Toasts { shown: self.shown.clone() };
+        match action {
+            ToastAction::Push(id, t) => next.shown.push((id, t)),
+            ToastAction::Expire(id) => next.shown.retain(|(i, _)| *i != id),
+        }
+        next.into()
     }
 }
 

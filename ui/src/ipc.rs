@@ -12,24 +12,15 @@ extern "C" {
 }
 
 fn bridge_error(message: String) -> ErrorReply {
-    ErrorReply {
-        code: "ipc".into(),
-        message,
-        hint: Some("restart Keyden; if it persists, report it".into()),
-    }
+    ErrorReply { code: "ipc".into(), message, hint: Some("restart Keyden; if it persists, report it".into()) }
 }
 
 pub async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ErrorReply> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let args = args
-        .serialize(&serializer)
-        .map_err(|e| bridge_error(e.to_string()))?;
+    let args = args.serialize(&serializer).map_err(|e| bridge_error(e.to_string()))?;
     match tauri_invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| bridge_error(e.to_string())),
-        Err(err) => Err(
-            serde_wasm_bindgen::from_value::<ErrorReply>(err.clone()).unwrap_or_else(|_| {
-                bridge_error(err.as_string().unwrap_or_else(|| format!("{err:?}")))
-            }),
-        ),
+        Err(err) => Err(serde_wasm_bindgen::from_value::<ErrorReply>(err.clone())
+            .unwrap_or_else(|_| bridge_error(err.as_string().unwrap_or_else(|| format!("{err:?}"))))),
     }
 }

@@ -13,7 +13,9 @@ fn unavailable(e: impl std::fmt::Display) -> Failure {
     Failure::failed(
         "clipboard_unavailable",
         format!("no clipboard available: {e}"),
-        Some("run it in a desktop session (DISPLAY or WAYLAND_DISPLAY set), or use `keyden get` / `keyden exec`".into()),
+        Some(
+            "run it in a desktop session (DISPLAY or WAYLAND_DISPLAY set), or use `keyden get` / `keyden exec`".into(),
+        ),
     )
 }
 
@@ -33,23 +35,15 @@ pub fn copy_detached(secret: &SecretValue, seconds: u32) -> Result<(), Failure> 
         .map_err(unavailable)?;
     {
         let mut stdin = child.stdin.take().expect("stdin is piped");
-        stdin
-            .write_all(secret.expose().as_bytes())
-            .map_err(unavailable)?;
+        stdin.write_all(secret.expose().as_bytes()).map_err(unavailable)?;
     }
     let mut status = String::new();
-    BufReader::new(child.stdout.take().expect("stdout is piped"))
-        .read_line(&mut status)
-        .map_err(unavailable)?;
+    BufReader::new(child.stdout.take().expect("stdout is piped")).read_line(&mut status).map_err(unavailable)?;
     match status.trim() {
         "ok" => Ok(()),
         other => {
             let _ = child.wait();
-            Err(unavailable(
-                other
-                    .strip_prefix("error: ")
-                    .unwrap_or("the clipboard helper failed"),
-            ))
+            Err(unavailable(other.strip_prefix("error: ").unwrap_or("the clipboard helper failed")))
         }
     }
 }
@@ -57,9 +51,7 @@ pub fn copy_detached(secret: &SecretValue, seconds: u32) -> Result<(), Failure> 
 /// The helper: reads the value from stdin, sets the clipboard, reports "ok", holds it, clears it.
 pub fn hold(seconds: u32) -> Result<(), Failure> {
     let mut value = Zeroizing::new(String::new());
-    std::io::stdin()
-        .read_to_string(&mut value)
-        .map_err(unavailable)?;
+    std::io::stdin().read_to_string(&mut value).map_err(unavailable)?;
     let mut clipboard = match arboard::Clipboard::new() {
         Ok(c) => c,
         Err(e) => {
@@ -82,11 +74,7 @@ pub fn hold(seconds: u32) -> Result<(), Failure> {
 fn set_and_hold(clipboard: &mut arboard::Clipboard, value: &str, deadline: Instant) {
     use arboard::SetExtLinux;
     // Serves paste requests until the deadline, or until another program takes the clipboard.
-    let _ = clipboard
-        .set()
-        .exclude_from_history()
-        .wait_until(deadline)
-        .text(value.to_string());
+    let _ = clipboard.set().exclude_from_history().wait_until(deadline).text(value.to_string());
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -14,10 +14,7 @@ pub fn parse_pair(pair: &str) -> Result<(&str, &str), Failure> {
         )
     };
     let (var, key) = pair.split_once('=').ok_or_else(bad)?;
-    let valid_var = var
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid_var = var.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_var || key.trim().is_empty() {
         return Err(bad());

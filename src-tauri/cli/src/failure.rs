@@ -10,33 +10,16 @@ pub struct Failure {
 
 impl Failure {
     pub fn usage(code: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Failure {
-            reply: ErrorReply {
-                code: code.into(),
-                message: message.into(),
-                hint: Some(hint.into()),
-            },
-            exit: 2,
-        }
+        Failure { reply: ErrorReply { code: code.into(), message: message.into(), hint: Some(hint.into()) }, exit: 2 }
     }
 
     pub fn failed(code: &str, message: impl Into<String>, hint: Option<String>) -> Self {
-        Failure {
-            reply: ErrorReply {
-                code: code.into(),
-                message: message.into(),
-                hint,
-            },
-            exit: 1,
-        }
+        Failure { reply: ErrorReply { code: code.into(), message: message.into(), hint }, exit: 1 }
     }
 
     pub fn print(&self, json: bool) {
         if json {
-            eprintln!(
-                "{}",
-                serde_json::to_string(&self.reply).expect("error replies serialize")
-            );
+            eprintln!("{}", serde_json::to_string(&self.reply).expect("error replies serialize"));
         } else {
             eprintln!("keyden: {}", self.reply.message);
             if let Some(hint) = &self.reply.hint {
@@ -48,9 +31,6 @@ impl Failure {
 
 impl<E: Coded> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure {
-            reply: e.to_reply(),
-            exit: 1,
-        }
+        Failure { reply: e.to_reply(), exit: 1 }
     }
 }

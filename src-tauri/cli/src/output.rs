@@ -5,10 +5,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 pub fn instant(t: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|d| d.format(&Rfc3339).ok())
-        .unwrap_or_else(|| t.to_string())
+    OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(&Rfc3339).ok()).unwrap_or_else(|| t.to_string())
 }
 
 /// "in 3 d", "2 h ago": how far `t` is from `now`.
@@ -61,20 +58,14 @@ pub fn key_table(keys: &[KeyRecord], now: i64, soon_days: u32) -> String {
                 k.id.clone(),
                 truncate(&k.title, 36),
                 k.provider.clone(),
-                if k.environment.is_empty() {
-                    "-".into()
-                } else {
-                    truncate(&k.environment, 12)
-                },
+                if k.environment.is_empty() { "-".into() } else { truncate(&k.environment, 12) },
                 k.kind.as_str().to_string(),
                 k.redacted.clone(),
                 state(k, now, soon_days),
             ]
         })
         .collect();
-    let header = [
-        "ID", "TITLE", "PROVIDER", "ENV", "TYPE", "REDACTED", "STATE",
-    ];
+    let header = ["ID", "TITLE", "PROVIDER", "ENV", "TYPE", "REDACTED", "STATE"];
     let mut widths = header.map(|h| h.chars().count());
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -101,10 +92,8 @@ pub fn key_table(keys: &[KeyRecord], now: i64, soon_days: u32) -> String {
 
 pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
     let k = &d.key;
-    let opt = |v: Option<i64>| {
-        v.map(|t| format!("{} ({})", instant(t), relative(t, now)))
-            .unwrap_or_else(|| "-".into())
-    };
+    let opt =
+        |v: Option<i64>| v.map(|t| format!("{} ({})", instant(t), relative(t, now))).unwrap_or_else(|| "-".into());
     let or_dash = |s: &str| {
         if s.is_empty() {
             "-".to_string()
@@ -129,10 +118,7 @@ pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
         verified = opt(k.last_verified_at),
     );
     if !k.notes.is_empty() {
-        out.push_str(&format!(
-            "  notes        {}\n",
-            k.notes.replace('\n', "\n               ")
-        ));
+        out.push_str(&format!("  notes        {}\n", k.notes.replace('\n', "\n               ")));
     }
     out.push_str("\nAudit trail\n");
     out.push_str(&audit_lines(&d.audit, false));
@@ -145,22 +131,9 @@ pub fn audit_lines(entries: &[AuditEntry], with_key: bool) -> String {
     }
     let mut out = String::new();
     for e in entries {
-        let key = if with_key {
-            format!("  {} '{}'", e.key_id, e.key_title)
-        } else {
-            String::new()
-        };
-        let detail = if e.detail.is_empty() {
-            String::new()
-        } else {
-            format!("  — {}", e.detail)
-        };
-        out.push_str(&format!(
-            "  {}  {:<7} via {}{key}{detail}\n",
-            instant(e.at),
-            e.action.as_str(),
-            e.origin
-        ));
+        let key = if with_key { format!("  {} '{}'", e.key_id, e.key_title) } else { String::new() };
+        let detail = if e.detail.is_empty() { String::new() } else { format!("  — {}", e.detail) };
+        out.push_str(&format!("  {}  {:<7} via {}{key}{detail}\n", instant(e.at), e.action.as_str(), e.origin));
     }
     out
 }

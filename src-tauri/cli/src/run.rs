@@ -29,13 +29,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(), Failure> {
-    let (vault, recovery) = Vault::open(
-        &data_dir,
-        Arc::new(OsKeyring::default()),
-        Arc::new(SystemClock),
-        "cli",
-    )
-    .await?;
+    let (vault, recovery) =
+        Vault::open(&data_dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), "cli").await?;
     if !recovery.completed.is_empty() || !recovery.rolled_back.is_empty() {
         eprintln!(
             "keyden: repaired {} interrupted change(s) from an earlier run (see `keyden audit`)",
@@ -59,10 +54,7 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
             let meta = new_key_meta(a)?;
             let secret = read_secret(secret_source.0, &secret_source.1)?;
             let key = vault.add(meta, secret).await?;
-            print(
-                &key,
-                format!("Added '{}' ({}), {}.\n", key.title, key.id, key.redacted),
-            );
+            print(&key, format!("Added '{}' ({}), {}.\n", key.title, key.id, key.redacted));
         }
         Command::Keys(KeysCommand::List(l)) => {
             let list = vault.list(&query(l)).await?;
@@ -74,11 +66,7 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
         }
         Command::Keys(KeysCommand::Edit { key, title, notes }) => {
             if title.is_none() && notes.is_none() {
-                return Err(Failure::usage(
-                    "nothing_to_edit",
-                    "nothing to change",
-                    "pass --title T and/or --notes N",
-                ));
+                return Err(Failure::usage("nothing_to_edit", "nothing to change", "pass --title T and/or --notes N"));
             }
             let k = vault.edit(&key, KeyEdit { title, notes }).await?;
             print(&k, format!("Updated '{}' ({}).\n", k.title, k.id));
@@ -86,49 +74,32 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
         Command::Keys(KeysCommand::Revoke { key, yes }) => {
             confirm(yes, "revoke", &key)?;
             let k = vault.revoke(&key).await?;
-            print(
-                &k,
-                format!("Revoked '{}' ({}). Revoke is final.\n", k.title, k.id),
-            );
+            print(&k, format!("Revoked '{}' ({}). Revoke is final.\n", k.title, k.id));
         }
         Command::Keys(KeysCommand::Delete { key, yes }) => {
             confirm(yes, "delete", &key)?;
             let k = vault.delete(&key).await?;
-            print(
-                &k,
-                format!("Deleted '{}' ({}) and its keyring entry.\n", k.title, k.id),
-            );
+            print(&k, format!("Deleted '{}' ({}) and its keyring entry.\n", k.title, k.id));
         }
         Command::Get { key } => {
-            let (_, secret) = vault
-                .use_secret(&key, Use::Reveal, "printed by `keyden get`")
-                .await?;
+            let (_, secret) = vault.use_secret(&key, Use::Reveal, "printed by `keyden get`").await?;
             let mut out = std::io::stdout().lock();
             let newline = if out.is_terminal() { "\n" } else { "" };
-            write!(out, "{}{newline}", secret.expose())
-                .and_then(|_| out.flush())
-                .map_err(io_failure)?;
+            write!(out, "{}{newline}", secret.expose()).and_then(|_| out.flush()).map_err(io_failure)?;
         }
         Command::Copy { key } => {
             let (k, secret) = vault.use_secret(&key, Use::Copy, "").await?;
             let seconds = settings.clipboard_clear_seconds;
             crate::clipboard::copy_detached(&secret, seconds)?;
             let receipt = serde_json::json!({ "id": k.id, "clears_in_seconds": seconds });
-            print(
-                &receipt,
-                format!(
-                    "Copied '{}' to the clipboard; it clears in {seconds} s.\n",
-                    k.title
-                ),
-            );
+            print(&receipt, format!("Copied '{}' to the clipboard; it clears in {seconds} s.\n", k.title));
         }
         Command::Exec { env, command } => {
             let mut vars = Vec::with_capacity(env.len());
             for pair in &env {
                 let (var, key) = crate::exec::parse_pair(pair)?;
-                let (_, secret) = vault
-                    .use_secret(key, Use::Inject, &format!("env {var} for `{}`", command[0]))
-                    .await?;
+                let (_, secret) =
+                    vault.use_secret(key, Use::Inject, &format!("env {var} for `{}`", command[0])).await?;
                 vars.push((var.to_string(), secret));
             }
             vault.database().close().await;
@@ -174,15 +145,10 @@ fn read_secret(from_stdin: bool, title: &str) -> Result<SecretValue, Failure> {
     let stdin = std::io::stdin();
     let raw = if from_stdin {
         let mut buf = Vec::new();
-        stdin
-            .lock()
-            .take(MAX_SECRET_BYTES as u64 + 1)
-            .read_to_end(&mut buf)
-            .map_err(io_failure)?;
+        stdin.lock().take(MAX_SECRET_BYTES as u64 + 1).read_to_end(&mut buf).map_err(io_failure)?;
         buf
     } else if stdin.is_terminal() {
-        let typed = rpassword::prompt_password(format!("Secret for '{title}' (hidden): "))
-            .map_err(io_failure)?;
+        let typed = rpassword::prompt_password(format!("Secret for '{title}' (hidden): ")).map_err(io_failure)?;
         typed.into_bytes()
     } else {
         return Err(Failure::usage(
@@ -252,23 +218,14 @@ fn query(l: ListArgs) -> KeyQuery {
 /// `keyden` alone starts the desktop app installed beside it.
 fn start_app() -> Result<(), Failure> {
     let exe = std::env::current_exe().map_err(io_failure)?;
-    let app = exe.with_file_name(if cfg!(windows) {
-        "keyden-app.exe"
-    } else {
-        "keyden-app"
-    });
+    let app = exe.with_file_name(if cfg!(windows) { "keyden-app.exe" } else { "keyden-app" });
     if !app.exists() {
         return Err(Failure::failed(
             "app_not_found",
-            format!(
-                "the desktop app is not installed beside this CLI ({})",
-                app.display()
-            ),
+            format!("the desktop app is not installed beside this CLI ({})", app.display()),
             Some("run `keyden --help` for the commands, or install the Keyden package".into()),
         ));
     }
-    std::process::Command::new(&app)
-        .spawn()
-        .map_err(io_failure)?;
+    std::process::Command::new(&app).spawn().map_err(io_failure)?;
     Ok(())
 }

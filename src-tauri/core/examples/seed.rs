@@ -12,19 +12,9 @@ use std::sync::Arc;
 async fn main() {
     let mut args = std::env::args().skip(1);
     let dir = std::path::PathBuf::from(args.next().expect("usage: seed DIR N"));
-    let n: usize = args
-        .next()
-        .and_then(|v| v.parse().ok())
-        .expect("usage: seed DIR N");
+    let n: usize = args.next().and_then(|v| v.parse().ok()).expect("usage: seed DIR N");
     std::fs::create_dir_all(&dir).unwrap();
-    let (vault, _) = Vault::open(
-        &dir,
-        Arc::new(MemoryStore::default()),
-        Arc::new(SystemClock),
-        "seed",
-    )
-    .await
-    .unwrap();
+    let (vault, _) = Vault::open(&dir, Arc::new(MemoryStore::default()), Arc::new(SystemClock), "seed").await.unwrap();
     keyden_core::vault::seed::seed(&vault, n).await.unwrap();
     println!("seeded {n} keys into {}", dir.display());
 }

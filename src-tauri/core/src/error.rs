@@ -12,10 +12,6 @@ pub trait Coded: std::fmt::Display {
     }
 
     fn to_reply(&self) -> ErrorReply {
-        ErrorReply {
-            code: self.code().to_string(),
-            message: self.to_string(),
-            hint: self.hint(),
-        }
+        ErrorReply { code: self.code().to_string(), message: self.to_string(), hint: self.hint() }
     }
 }

@@ -21,20 +21,13 @@ impl Fingerprinter {
     pub fn load_or_create(store: &dyn SecretStore) -> Result<Self, KeyringError> {
         if let Some(existing) = store.get(FINGERPRINT_KEY_ID)? {
             if let Ok(bytes) = hex::decode(existing.expose()) {
-                return Ok(Fingerprinter {
-                    key: Zeroizing::new(bytes),
-                });
+                return Ok(Fingerprinter { key: Zeroizing::new(bytes) });
             }
         }
         let mut bytes = Zeroizing::new(vec![0u8; 32]);
         getrandom::getrandom(&mut bytes).expect("the OS random source failed");
-        let encoded =
-            SecretValue::from_input(hex::encode(&*bytes).into_bytes()).expect("hex is valid text");
-        store.put(
-            FINGERPRINT_KEY_ID,
-            "fingerprint key (do not delete)",
-            &encoded,
-        )?;
+        let encoded = SecretValue::from_input(hex::encode(&*bytes).into_bytes()).expect("hex is valid text");
+        store.put(FINGERPRINT_KEY_ID, "fingerprint key (do not delete)", &encoded)?;
         Ok(Fingerprinter { key: bytes })
     }
 

@@ -13,10 +13,7 @@ pub enum PathsError {
     #[error("no home directory found to put Keyden's data in")]
     NoHome,
     #[error("cannot create the data directory {path}: {source}")]
-    Create {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Create { path: PathBuf, source: std::io::Error },
 }
 
 impl crate::Coded for PathsError {
@@ -28,9 +25,7 @@ impl crate::Coded for PathsError {
     }
 
     fn hint(&self) -> Option<String> {
-        Some(format!(
-            "pass --data-dir DIR or set {DATA_DIR_ENV} to a writable directory"
-        ))
+        Some(format!("pass --data-dir DIR or set {DATA_DIR_ENV} to a writable directory"))
     }
 }
 
@@ -46,10 +41,7 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, PathsError> {
                 .to_path_buf(),
         },
     };
-    std::fs::create_dir_all(&dir).map_err(|source| PathsError::Create {
-        path: dir.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&dir).map_err(|source| PathsError::Create { path: dir.clone(), source })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

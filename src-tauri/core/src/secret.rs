@@ -32,7 +32,9 @@ impl crate::Coded for SecretError {
     fn hint(&self) -> Option<String> {
         Some(
             match self {
-                SecretError::Empty => "paste the key, or pipe it in: `printf %s \"$KEY\" | keyden keys add … --secret-stdin`",
+                SecretError::Empty => {
+                    "paste the key, or pipe it in: `printf %s \"$KEY\" | keyden keys add … --secret-stdin`"
+                }
                 SecretError::TooLarge(_) => "API keys are short; check that you piped the key and not a file",
                 SecretError::NulByte(_) | SecretError::NotUtf8 => {
                     "API keys are text; check that you piped the key and not a binary file"
@@ -113,18 +115,12 @@ mod tests {
 
     #[test]
     fn nul_bytes_are_refused_with_their_position() {
-        assert_eq!(
-            SecretValue::from_input(b"abc\0def".to_vec()).unwrap_err(),
-            SecretError::NulByte(3)
-        );
+        assert_eq!(SecretValue::from_input(b"abc\0def".to_vec()).unwrap_err(), SecretError::NulByte(3));
     }
 
     #[test]
     fn empty_and_whitespace_only_are_refused() {
-        assert_eq!(
-            SecretValue::from_input(b" \n".to_vec()).unwrap_err(),
-            SecretError::Empty
-        );
+        assert_eq!(SecretValue::from_input(b" \n".to_vec()).unwrap_err(), SecretError::Empty);
     }
 
     #[test]
@@ -135,10 +131,7 @@ mod tests {
 
     #[test]
     fn non_utf8_is_refused() {
-        assert_eq!(
-            SecretValue::from_input(vec![0xff, 0xfe, b'a']).unwrap_err(),
-            SecretError::NotUtf8
-        );
+        assert_eq!(SecretValue::from_input(vec![0xff, 0xfe, b'a']).unwrap_err(), SecretError::NotUtf8);
     }
 
     #[test]

@@ -69,9 +69,7 @@ pub struct OsKeyring {
 
 impl Default for OsKeyring {
     fn default() -> Self {
-        OsKeyring {
-            service: SERVICE.to_string(),
-        }
+        OsKeyring { service: SERVICE.to_string() }
     }
 }
 
@@ -99,9 +97,7 @@ fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
 impl SecretStore for OsKeyring {
     fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
         let entry = self.entry(id)?;
-        entry
-            .set_password(secret.expose())
-            .map_err(|e| map_error(id, e))?;
+        entry.set_password(secret.expose()).map_err(|e| map_error(id, e))?;
         // The label is what Seahorse and Keychain Access list; best effort, the value is already safe.
         let label = format!("Keyden: {label}");
         if let Err(e) = entry.update_attributes(&HashMap::from([("label", label.as_str())])) {
@@ -137,8 +133,7 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// From now on every call fails as a locked keyring would.
     pub fn set_failing(&self, failing: bool) {
-        self.failing
-            .store(failing, std::sync::atomic::Ordering::SeqCst);
+        self.failing.store(failing, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn len(&self) -> usize {
@@ -160,31 +155,17 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn put(&self, id: &str, _label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
         self.check()?;
-        self.entries
-            .lock()
-            .expect("memory store poisoned")
-            .insert(id.to_string(), secret.expose().to_string());
+        self.entries.lock().expect("memory store poisoned").insert(id.to_string(), secret.expose().to_string());
         Ok(())
     }
 
     fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError> {
         self.check()?;
-        Ok(self
-            .entries
-            .lock()
-            .expect("memory store poisoned")
-            .get(id)
-            .cloned()
-            .map(SecretValue::from_stored))
+        Ok(self.entries.lock().expect("memory store poisoned").get(id).cloned().map(SecretValue::from_stored))
     }
 
     fn remove(&self, id: &str) -> Result<bool, KeyringError> {
         self.check()?;
-        Ok(self
-            .entries
-            .lock()
-            .expect("memory store poisoned")
-            .remove(id)
-            .is_some())
+        Ok(self.entries.lock().expect("memory store poisoned").remove(id).is_some())
     }
 }

@@ -43,11 +43,7 @@ mod tests {
     #[test]
     fn store_file_is_read_and_clamped() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("settings.json"),
-            r#"{"clipboardClearSeconds": 1, "theme": "dark"}"#,
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("settings.json"), r#"{"clipboardClearSeconds": 1, "theme": "dark"}"#).unwrap();
         let s = load(dir.path());
         assert_eq!(s.clipboard_clear_seconds, 5);
         assert_eq!(s.theme, keyden_protocol::Theme::Dark);

@@ -16,44 +16,26 @@ fn secret(v: &str) -> SecretValue {
 async fn a_key_lives_in_the_os_keyring_and_only_metadata_in_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let keyring = Arc::new(OsKeyring::default());
-    let (vault, report) = Vault::open(dir.path(), keyring.clone(), Arc::new(SystemClock), "test")
-        .await
-        .unwrap();
+    let (vault, report) = Vault::open(dir.path(), keyring.clone(), Arc::new(SystemClock), "test").await.unwrap();
     assert_eq!(report, Default::default());
 
     let value = format!("sk_story_{}", std::process::id());
-    let meta = NewKeyMeta {
-        title: "Story".into(),
-        account: "acct".into(),
-        kind: Some(KeyKind::Secret),
-        ..Default::default()
-    };
+    let meta =
+        NewKeyMeta { title: "Story".into(), account: "acct".into(), kind: Some(KeyKind::Secret), ..Default::default() };
     let key = vault.add(meta.clone(), secret(&value)).await.unwrap();
     assert_eq!(keyring.get(&key.id).unwrap().unwrap().expose(), value);
 
     let db = std::fs::read(dir.path().join("keyden.sqlite3")).unwrap();
     let wal = std::fs::read(dir.path().join("keyden.sqlite3-wal")).unwrap_or_default();
     for bytes in [&db, &wal] {
-        assert!(
-            !bytes.windows(value.len()).any(|w| w == value.as_bytes()),
-            "the value reached SQLite"
-        );
+        assert!(!bytes.windows(value.len()).any(|w| w == value.as_bytes()), "the value reached SQLite");
     }
 
-    assert!(matches!(
-        vault.add(meta, secret("sk_other_000000")).await,
-        Err(VaultError::OneActiveKey { .. })
-    ));
+    assert!(matches!(vault.add(meta, secret("sk_other_000000")).await, Err(VaultError::OneActiveKey { .. })));
     let (_, revealed) = vault.use_secret(&key.id, Use::Reveal, "").await.unwrap();
     assert_eq!(revealed.expose(), value);
     vault.revoke(&key.id).await.unwrap();
     vault.delete(&key.id).await.unwrap();
-    assert!(
-        keyring.get(&key.id).unwrap().is_none(),
-        "delete removes the keyring entry"
-    );
-    assert_eq!(
-        vault.list(&KeyQuery::default()).await.unwrap().facets.total,
-        0
-    );
+    assert!(keyring.get(&key.id).unwrap().is_none(), "delete removes the keyring entry");
+    assert_eq!(vault.list(&KeyQuery::default()).await.unwrap().facets.total, 0);
 }

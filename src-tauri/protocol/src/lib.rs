@@ -17,12 +17,7 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 4] = [
-        KeyKind::Secret,
-        KeyKind::Publishable,
-        KeyKind::Token,
-        KeyKind::ClientSecret,
-    ];
+    pub const ALL: [KeyKind; 4] = [KeyKind::Secret, KeyKind::Publishable, KeyKind::Token, KeyKind::ClientSecret];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -101,10 +96,7 @@ impl KeyRecord {
 
     /// Active and expiring within `days` days (or already past its expiry).
     pub fn expires_within(&self, now: i64, days: u32) -> bool {
-        self.status == KeyStatus::Active
-            && self
-                .expires_at
-                .is_some_and(|e| e <= now + i64::from(days) * 86_400)
+        self.status == KeyStatus::Active && self.expires_at.is_some_and(|e| e <= now + i64::from(days) * 86_400)
     }
 }
 
@@ -129,14 +121,9 @@ impl SortField {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            SortField::Title,
-            SortField::Created,
-            SortField::Expires,
-            SortField::Verified,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == s)
+        [SortField::Title, SortField::Created, SortField::Expires, SortField::Verified]
+            .into_iter()
+            .find(|f| f.as_str() == s)
     }
 }
 
@@ -214,9 +201,7 @@ impl AuditAction {
 
     pub fn parse(s: &str) -> Option<Self> {
         use AuditAction::*;
-        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover].into_iter().find(|a| a.as_str() == s)
     }
 }
 
@@ -266,10 +251,7 @@ pub struct Revealed {
 
 impl std::fmt::Debug for Revealed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Revealed")
-            .field("id", &self.id)
-            .field("value", &"<redacted>")
-            .finish()
+        f.debug_struct("Revealed").field("id", &self.id).field("value", &"<redacted>").finish()
     }
 }
 
@@ -297,11 +279,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            clipboard_clear_seconds: 30,
-            theme: Theme::System,
-            expiring_soon_days: 14,
-        }
+        Settings { clipboard_clear_seconds: 30, theme: Theme::System, expiring_soon_days: 14 }
     }
 }
 

@@ -15,9 +15,7 @@ pub struct CreateProps {
 }
 
 fn input(r: &NodeRef) -> String {
-    r.cast::<HtmlInputElement>()
-        .map(|e| e.value())
-        .unwrap_or_default()
+    r.cast::<HtmlInputElement>().map(|e| e.value()).unwrap_or_default()
 }
 
 #[function_component(CreateDialog)]
@@ -54,20 +52,12 @@ pub fn create_dialog(p: &CreateProps) -> Html {
             environment.clone(),
             expires.clone(),
         );
-        let (kind, notes, error, busy, on_created) = (
-            kind.clone(),
-            notes.clone(),
-            error.clone(),
-            busy.clone(),
-            p.on_created.clone(),
-        );
+        let (kind, notes, error, busy, on_created) =
+            (kind.clone(), notes.clone(), error.clone(), busy.clone(), p.on_created.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (title, secret, provider, account, owner, environment, expires) = refs.clone();
-            let kind = kind
-                .cast::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default();
+            let kind = kind.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
             let new = NewKey {
                 title: input(&title),
                 provider: input(&provider),
@@ -76,10 +66,7 @@ pub fn create_dialog(p: &CreateProps) -> Html {
                 owner: input(&owner),
                 kind: KeyKind::parse(&kind).unwrap_or(KeyKind::Secret),
                 expires_at: crate::time::parse_date_input(&input(&expires)),
-                notes: notes
-                    .cast::<HtmlTextAreaElement>()
-                    .map(|t| t.value())
-                    .unwrap_or_default(),
+                notes: notes.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default(),
                 secret: input(&secret),
             };
             if let Some(s) = secret.cast::<HtmlInputElement>() {
@@ -88,8 +75,7 @@ pub fn create_dialog(p: &CreateProps) -> Html {
             let (error, busy, on_created) = (error.clone(), busy.clone(), on_created.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result =
-                    ipc::call::<_, KeyRecord>("add_key", &serde_args::AddKey { key: &new }).await;
+                let result = ipc::call::<_, KeyRecord>("add_key", &serde_args::AddKey { key: &new }).await;
                 drop(new);
                 busy.set(false);
                 match result {

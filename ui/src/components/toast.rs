@@ -12,19 +12,11 @@ pub struct Toast {
 
 impl Toast {
     pub fn ok(text: impl Into<String>) -> Self {
-        Toast {
-            text: text.into(),
-            hint: None,
-            error: false,
-        }
+        Toast { text: text.into(), hint: None, error: false }
     }
 
     pub fn error(e: ErrorReply) -> Self {
-        Toast {
-            text: e.message,
-            hint: e.hint,
-            error: true,
-        }
+        Toast { text: e.message, hint: e.hint, error: true }
     }
 }
 

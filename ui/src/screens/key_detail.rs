@@ -36,16 +36,17 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
     let title_ref = use_node_ref();
     let notes_ref = use_node_ref();
 
+    // A revealed value and an open edit belong to one key: forget them when another is shown.
     {
-        let (detail, revealed, editing, toast) = (
-            detail.clone(),
-            revealed.clone(),
-            editing.clone(),
-            ctx.toast.clone(),
-        );
-        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
+        let (revealed, editing) = (revealed.clone(), editing.clone());
+        use_effect_with(p.id.clone(), move |_| {
             revealed.set(None);
             editing.set(false);
+        });
+    }
+    {
+        let (detail, toast) = (detail.clone(), ctx.toast.clone());
+        use_effect_with((p.id.clone(), *reload), move |(id, _)| {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::call::<_, KeyDetail>("key_detail", &serde_args::Id { id: &id }).await {
@@ -70,19 +71,13 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
     };
 
     let on_reveal = {
-        let (revealed, id, toast, refresh) = (
-            revealed.clone(),
-            k.id.clone(),
-            ctx.toast.clone(),
-            refresh.clone(),
-        );
+        let (revealed, id, toast, refresh) = (revealed.clone(), k.id.clone(), ctx.toast.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
             if revealed.is_some() {
                 revealed.set(None);
                 return;
             }
-            let (revealed, id, toast, refresh) =
-                (revealed.clone(), id.clone(), toast.clone(), refresh.clone());
+            let (revealed, id, toast, refresh) = (revealed.clone(), id.clone(), toast.clone(), refresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::call::<_, Revealed>("reveal_key", &serde_args::Id { id: &id }).await {
                     Ok(r) => {
@@ -101,10 +96,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::call::<_, CopyReceipt>("copy_key", &serde_args::Id { id: &id }).await {
                     Ok(r) => {
-                        toast.emit(Toast::ok(format!(
-                            "Copied. The clipboard clears in {} s.",
-                            r.clears_in_seconds
-                        )));
+                        toast.emit(Toast::ok(format!("Copied. The clipboard clears in {} s.", r.clears_in_seconds)));
                         refresh.emit(());
                     }
                     Err(e) => toast.emit(Toast::error(e)),
@@ -117,39 +109,22 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
         Callback::from(move |_: MouseEvent| confirm.set(Some(what)))
     };
     let on_confirmed = {
-        let (confirm, id, title, toast, refresh, on_deleted) = (
-            confirm.clone(),
-            k.id.clone(),
-            k.title.clone(),
-            ctx.toast.clone(),
-            refresh.clone(),
-            p.on_deleted.clone(),
-        );
+        let (confirm, id, title, toast, refresh, on_deleted) =
+            (confirm.clone(), k.id.clone(), k.title.clone(), ctx.toast.clone(), refresh.clone(), p.on_deleted.clone());
         Callback::from(move |_: ()| {
             let Some(what) = *confirm else { return };
             confirm.set(None);
-            let (id, title, toast, refresh, on_deleted) = (
-                id.clone(),
-                title.clone(),
-                toast.clone(),
-                refresh.clone(),
-                on_deleted.clone(),
-            );
+            let (id, title, toast, refresh, on_deleted) =
+                (id.clone(), title.clone(), toast.clone(), refresh.clone(), on_deleted.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let cmd = if what == Confirm::Revoke {
-                    "revoke_key"
-                } else {
-                    "delete_key"
-                };
+                let cmd = if what == Confirm::Revoke { "revoke_key" } else { "delete_key" };
                 match ipc::call::<_, KeyRecord>(cmd, &serde_args::Id { id: &id }).await {
                     Ok(_) if what == Confirm::Revoke => {
                         toast.emit(Toast::ok(format!("Revoked '{title}'.")));
                         refresh.emit(());
                     }
                     Ok(_) => {
-                        toast.emit(Toast::ok(format!(
-                            "Deleted '{title}' and its keyring entry."
-                        )));
+                        toast.emit(Toast::ok(format!("Deleted '{title}' and its keyring entry.")));
                         on_deleted.emit(());
                     }
                     Err(e) => toast.emit(Toast::error(e)),
@@ -158,32 +133,17 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
         })
     };
     let on_save = {
-        let (id, title_ref, notes_ref, editing, toast, refresh) = (
-            k.id.clone(),
-            title_ref.clone(),
-            notes_ref.clone(),
-            editing.clone(),
-            ctx.toast.clone(),
-            refresh.clone(),
-        );
+        let (id, title_ref, notes_ref, editing, toast, refresh) =
+            (k.id.clone(), title_ref.clone(), notes_ref.clone(), editing.clone(), ctx.toast.clone(), refresh.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let edit = KeyEdit {
                 title: title_ref.cast::<HtmlInputElement>().map(|i| i.value()),
                 notes: notes_ref.cast::<HtmlTextAreaElement>().map(|t| t.value()),
             };
-            let (id, editing, toast, refresh) =
-                (id.clone(), editing.clone(), toast.clone(), refresh.clone());
+            let (id, editing, toast, refresh) = (id.clone(), editing.clone(), toast.clone(), refresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, KeyRecord>(
-                    "edit_key",
-                    &serde_args::EditKey {
-                        id: &id,
-                        edit: &edit,
-                    },
-                )
-                .await
-                {
+                match ipc::call::<_, KeyRecord>("edit_key", &serde_args::EditKey { id: &id, edit: &edit }).await {
                     Ok(_) => {
                         editing.set(false);
                         refresh.emit(());

@@ -41,8 +41,7 @@ pub fn keys_screen() -> Html {
                 *s
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let result =
-                    ipc::call::<_, KeyList>("list_keys", &serde_args::Query { query: &q }).await;
+                let result = ipc::call::<_, KeyList>("list_keys", &serde_args::Query { query: &q }).await;
                 if *request_seq.borrow() != seq {
                     return;
                 }
@@ -70,9 +69,7 @@ pub fn keys_screen() -> Html {
     {
         let (search_ref, creating) = (search_ref.clone(), creating.clone());
         use_effect_with((), move |_| {
-            let document = web_sys::window()
-                .and_then(|w| w.document())
-                .expect("a document");
+            let document = web_sys::window().and_then(|w| w.document()).expect("a document");
             let listener = gloo_events::EventListener::new(&document, "keydown", move |e| {
                 let e: &KeyboardEvent = wasm_bindgen::JsCast::unchecked_ref(e);
                 if !(e.ctrl_key() || e.meta_key()) {
@@ -107,16 +104,11 @@ pub fn keys_screen() -> Html {
     };
     let on_search = update(|q, v| q.search = (!v.is_empty()).then_some(v))
         .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-    let on_status =
-        update(|q, v| q.status = KeyStatus::parse(&v)).reform(|e: Event| select_value(&e));
-    let on_provider = update(|q, v| q.provider = (!v.is_empty()).then_some(v))
-        .reform(|e: Event| select_value(&e));
-    let on_env = update(|q, v| q.environment = (!v.is_empty()).then_some(v))
-        .reform(|e: Event| select_value(&e));
-    let on_expiring =
-        update(|q, v| q.expiring_within_days = v.parse().ok()).reform(|e: Event| select_value(&e));
-    let on_sort = update(|q, v| q.sort = SortField::parse(&v).unwrap_or_default())
-        .reform(|e: Event| select_value(&e));
+    let on_status = update(|q, v| q.status = KeyStatus::parse(&v)).reform(|e: Event| select_value(&e));
+    let on_provider = update(|q, v| q.provider = (!v.is_empty()).then_some(v)).reform(|e: Event| select_value(&e));
+    let on_env = update(|q, v| q.environment = (!v.is_empty()).then_some(v)).reform(|e: Event| select_value(&e));
+    let on_expiring = update(|q, v| q.expiring_within_days = v.parse().ok()).reform(|e: Event| select_value(&e));
+    let on_sort = update(|q, v| q.sort = SortField::parse(&v).unwrap_or_default()).reform(|e: Event| select_value(&e));
     let on_direction = {
         let query = query.clone();
         Callback::from(move |_: MouseEvent| {
@@ -131,11 +123,7 @@ pub fn keys_screen() -> Html {
             if let Some(i) = search_ref.cast::<HtmlInputElement>() {
                 i.set_value("");
             }
-            query.set(KeyQuery {
-                sort: query.sort,
-                desc: query.desc,
-                ..Default::default()
-            });
+            query.set(KeyQuery { sort: query.sort, desc: query.desc, ..Default::default() });
         })
     };
     let open_create = {
@@ -147,12 +135,7 @@ pub fn keys_screen() -> Html {
         Callback::from(move |_: ()| reload.set(*reload + 1))
     };
     let on_created = {
-        let (creating, selected, bump, toast) = (
-            creating.clone(),
-            selected.clone(),
-            bump.clone(),
-            ctx.toast.clone(),
-        );
+        let (creating, selected, bump, toast) = (creating.clone(), selected.clone(), bump.clone(), ctx.toast.clone());
         Callback::from(move |k: KeyRecord| {
             creating.set(false);
             toast.emit(Toast::ok(format!("Saved '{}' to the keyring.", k.title)));

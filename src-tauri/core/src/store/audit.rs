@@ -29,11 +29,7 @@ impl AuditLog<'_> {
     }
 
     /// Newest first; `key_id` narrows to one key's trail.
-    pub async fn list(
-        &self,
-        key_id: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
+    pub async fn list(&self, key_id: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, at, key_id, key_title, action, origin, detail FROM audit \
              WHERE (?1 IS NULL OR key_id = ?1) ORDER BY at DESC, id DESC LIMIT ?2",
@@ -50,9 +46,8 @@ impl AuditLog<'_> {
                     at: r.get("at"),
                     key_id: r.get("key_id"),
                     key_title: r.get("key_title"),
-                    action: AuditAction::parse(&action).ok_or_else(|| {
-                        StoreError::Corrupt(format!("unknown audit action {action:?}"))
-                    })?,
+                    action: AuditAction::parse(&action)
+                        .ok_or_else(|| StoreError::Corrupt(format!("unknown audit action {action:?}")))?,
                     origin: r.get("origin"),
                     detail: r.get("detail"),
                 })

@@ -30,18 +30,12 @@ impl Database {
             .write(true)
             .open(&lock_path)
             .and_then(|f| f.lock().map(|()| f))
-            .map_err(|e| StoreError::Open {
-                path: lock_path.display().to_string(),
-                source: sqlx::Error::Io(e),
-            })?;
+            .map_err(|e| StoreError::Open { path: lock_path.display().to_string(), source: sqlx::Error::Io(e) })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Open {
-                path: path.display().to_string(),
-                source,
-            })?;
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         sqlx::migrate!("../../migrations").run(&pool).await?;
         drop(lock);
         Ok(Database { pool })

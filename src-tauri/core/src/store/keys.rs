@@ -38,11 +38,9 @@ fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
             account: r.get("account"),
             environment: r.get("environment"),
             owner: r.get("owner"),
-            kind: KeyKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
+            kind: KeyKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
             redacted: r.get("redacted"),
-            status: KeyStatus::parse(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+            status: KeyStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
             created_at: r.get("created_at"),
             revoked_at: r.get("revoked_at"),
             expires_at: r.get("expires_at"),
@@ -71,12 +69,7 @@ pub enum Inserted {
 
 impl KeyRows<'_> {
     /// Journal step 1 of a create: the row, marked pending, before the keyring is touched.
-    pub async fn insert_pending(
-        &self,
-        row: &KeyRow,
-        pid: u32,
-        now: i64,
-    ) -> Result<Inserted, StoreError> {
+    pub async fn insert_pending(&self, row: &KeyRow, pid: u32, now: i64) -> Result<Inserted, StoreError> {
         let k = &row.record;
         let result = sqlx::query(
             "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
@@ -112,23 +105,16 @@ impl KeyRows<'_> {
 
     /// Clears the journal mark: both stores agree again.
     pub async fn finalise(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?",
-        )
-        .bind(id)
-        .execute(&self.0.pool)
-        .await?;
+        sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
         Ok(())
     }
 
     /// Journal step 1 of a delete. Only a revoked, settled row can be marked, so the rule holds even
     /// if another process revoked or deleted in between.
-    pub async fn mark_pending_delete(
-        &self,
-        id: &str,
-        pid: u32,
-        now: i64,
-    ) -> Result<bool, StoreError> {
+    pub async fn mark_pending_delete(&self, id: &str, pid: u32, now: i64) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE keys SET pending = 'delete', pending_pid = ?, pending_at = ? \
              WHERE id = ? AND status = 'revoked' AND pending IS NULL",
@@ -142,10 +128,7 @@ impl KeyRows<'_> {
     }
 
     pub async fn remove(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM keys WHERE id = ?")
-            .bind(id)
-            .execute(&self.0.pool)
-            .await?;
+        sqlx::query("DELETE FROM keys WHERE id = ?").bind(id).execute(&self.0.pool).await?;
         Ok(())
     }
 
@@ -199,30 +182,28 @@ impl KeyRows<'_> {
 
     /// Revokes an active key; `false` when it was not active (revoke is final and happens once).
     pub async fn revoke(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active' AND pending IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&self.0.pool)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active' AND pending IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.0.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
     pub async fn pending(&self) -> Result<Vec<KeyRow>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM keys WHERE pending IS NOT NULL"
-        ))
-        .fetch_all(&self.0.pool)
-        .await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE pending IS NOT NULL"))
+            .fetch_all(&self.0.pool)
+            .await?;
         rows.iter().map(decode).collect()
     }
 
     pub async fn by_fingerprint(&self, fingerprint: &str) -> Result<Vec<KeyRow>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM keys WHERE fingerprint = ? AND pending IS NULL"
-        ))
-        .bind(fingerprint)
-        .fetch_all(&self.0.pool)
-        .await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE fingerprint = ? AND pending IS NULL"))
+            .bind(fingerprint)
+            .fetch_all(&self.0.pool)
+            .await?;
         rows.iter().map(decode).collect()
     }
 
@@ -233,14 +214,10 @@ impl KeyRows<'_> {
             QueryBuilder::new(format!("SELECT {COLUMNS} FROM keys WHERE pending IS NULL"));
         if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let needle = search.to_lowercase();
-            sql.push(" AND (instr(lower(title), ")
-                .push_bind(needle.clone());
-            sql.push(") > 0 OR instr(lower(provider), ")
-                .push_bind(needle.clone());
-            sql.push(") > 0 OR instr(lower(id), ")
-                .push_bind(needle.clone());
-            sql.push(") = 1 OR instr(lower(redacted), ")
-                .push_bind(needle);
+            sql.push(" AND (instr(lower(title), ").push_bind(needle.clone());
+            sql.push(") > 0 OR instr(lower(provider), ").push_bind(needle.clone());
+            sql.push(") > 0 OR instr(lower(id), ").push_bind(needle.clone());
+            sql.push(") = 1 OR instr(lower(redacted), ").push_bind(needle);
             sql.push(") = 1)");
         }
         if let Some(status) = q.status {
@@ -281,20 +258,12 @@ impl KeyRows<'_> {
         .fetch_all(&self.0.pool)
         .await?;
         let mut providers: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
-        let mut environments: Vec<String> = groups
-            .iter()
-            .map(|g| g.1.clone())
-            .filter(|e| !e.is_empty())
-            .collect();
+        let mut environments: Vec<String> = groups.iter().map(|g| g.1.clone()).filter(|e| !e.is_empty()).collect();
         for list in [&mut providers, &mut environments] {
             list.sort_by_key(|s| s.to_lowercase());
             list.dedup();
         }
         let total: i64 = groups.iter().map(|g| g.2).sum();
-        Ok(Facets {
-            providers,
-            environments,
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-        })
+        Ok(Facets { providers, environments, total: u32::try_from(total).unwrap_or(u32::MAX) })
     }
 }

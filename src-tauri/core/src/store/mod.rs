@@ -48,16 +48,10 @@ impl crate::Coded for StoreError {
     fn hint(&self) -> Option<String> {
         Some(
             match self {
-                StoreError::Open { .. } => {
-                    "check that the data directory is writable (or pass --data-dir)"
-                }
-                StoreError::Migrate(_) => {
-                    "the database may belong to a newer Keyden; upgrade Keyden"
-                }
+                StoreError::Open { .. } => "check that the data directory is writable (or pass --data-dir)",
+                StoreError::Migrate(_) => "the database may belong to a newer Keyden; upgrade Keyden",
                 StoreError::Busy => "try again in a moment",
-                StoreError::Sql(_) | StoreError::Corrupt(_) => {
-                    "report this with `keyden audit --json` output attached"
-                }
+                StoreError::Sql(_) | StoreError::Corrupt(_) => "report this with `keyden audit --json` output attached",
             }
             .to_string(),
         )

@@ -12,10 +12,7 @@ pub enum VaultError {
     #[error("{name:?} matches {} keys: {}", matches.len(), matches.join(", "))]
     Ambiguous { name: String, matches: Vec<String> },
     #[error("'{active_title}' ({active_id}) is already the active secret key for this account and owner")]
-    OneActiveKey {
-        active_id: String,
-        active_title: String,
-    },
+    OneActiveKey { active_id: String, active_title: String },
     #[error("'{0}' is already revoked; revoke is final")]
     AlreadyRevoked(String),
     #[error("'{0}' is still active; only a revoked key can be deleted")]
@@ -55,7 +52,9 @@ impl Coded for VaultError {
     fn hint(&self) -> Option<String> {
         match self {
             VaultError::InvalidInput { .. } => None,
-            VaultError::NotFound(_) => Some("name a key by its id, a unique id prefix, or its exact title; `keyden keys list` shows them".into()),
+            VaultError::NotFound(_) => Some(
+                "name a key by its id, a unique id prefix, or its exact title; `keyden keys list` shows them".into(),
+            ),
             VaultError::Ambiguous { .. } => Some("use the key's id instead".into()),
             VaultError::OneActiveKey { active_id, .. } => Some(format!(
                 "revoke it first (`keyden keys revoke {active_id} --yes`), or give the new key another account or owner"
@@ -63,7 +62,9 @@ impl Coded for VaultError {
             VaultError::AlreadyRevoked(_) => Some("add a new key instead".into()),
             VaultError::NotRevoked(_) => Some("revoke it first; revoke is final".into()),
             VaultError::Revoked(_) => Some("add the key's replacement and use that".into()),
-            VaultError::SecretMissing(_) => Some("the entry was removed outside Keyden; revoke this key and add it again".into()),
+            VaultError::SecretMissing(_) => {
+                Some("the entry was removed outside Keyden; revoke this key and add it again".into())
+            }
             VaultError::Conflict(_) => Some("look at the key again and retry".into()),
             VaultError::Secret(e) => e.hint(),
             VaultError::Keyring(e) => e.hint(),

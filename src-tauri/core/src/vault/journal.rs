@@ -51,9 +51,7 @@ impl Vault {
     pub async fn recover(&self) -> Result<RecoveryReport, VaultError> {
         let mut report = RecoveryReport::default();
         for row in self.rows().pending().await? {
-            let stale = row
-                .pending_at
-                .is_none_or(|at| self.now() - at >= ABANDONED_AFTER_SECONDS);
+            let stale = row.pending_at.is_none_or(|at| self.now() - at >= ABANDONED_AFTER_SECONDS);
             let owner_alive = row.pending_pid.is_some_and(process_alive);
             if owner_alive && !stale {
                 report.deferred.push(row.record.id.clone());
@@ -84,12 +82,7 @@ impl Vault {
                 };
                 if intact {
                     self.rows().finalise(&row.record.id).await?;
-                    self.audit(
-                        &row.record,
-                        AuditAction::Recover,
-                        "create completed after an interruption",
-                    )
-                    .await?;
+                    self.audit(&row.record, AuditAction::Recover, "create completed after an interruption").await?;
                     Ok(true)
                 } else {
                     if stored.is_some() {
@@ -109,12 +102,7 @@ impl Vault {
             Some(Pending::Delete) => {
                 self.keyring(move |s| s.remove(&id)).await?;
                 self.rows().remove(&row.record.id).await?;
-                self.audit(
-                    &row.record,
-                    AuditAction::Recover,
-                    "delete completed after an interruption",
-                )
-                .await?;
+                self.audit(&row.record, AuditAction::Recover, "delete completed after an interruption").await?;
                 Ok(true)
             }
             None => Ok(true),

@@ -18,9 +18,7 @@ use crate::fingerprint::Fingerprinter;
 use crate::secret::SecretValue;
 use crate::secret_store::SecretStore;
 use crate::store::{AuditLog, Database, Inserted, KeyRow, KeyRows};
-use keyden_protocol::{
-    AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus,
-};
+use keyden_protocol::{AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus};
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -73,13 +71,7 @@ impl Vault {
         origin: &'static str,
     ) -> Result<(Self, RecoveryReport), VaultError> {
         let db = Database::open(&data_dir.join(crate::paths::DATABASE_FILE)).await?;
-        let vault = Vault {
-            db,
-            secrets,
-            clock,
-            origin,
-            fingerprinter: OnceCell::new(),
-        };
+        let vault = Vault { db, secrets, clock, origin, fingerprinter: OnceCell::new() };
         let report = vault.recover().await?;
         Ok((vault, report))
     }
@@ -96,15 +88,8 @@ impl Vault {
         KeyRows(&self.db)
     }
 
-    async fn audit(
-        &self,
-        key: &KeyRecord,
-        action: AuditAction,
-        detail: &str,
-    ) -> Result<(), VaultError> {
-        AuditLog(&self.db)
-            .record(self.now(), &key.id, &key.title, action, self.origin, detail)
-            .await?;
+    async fn audit(&self, key: &KeyRecord, action: AuditAction, detail: &str) -> Result<(), VaultError> {
+        AuditLog(&self.db).record(self.now(), &key.id, &key.title, action, self.origin, detail).await?;
         Ok(())
     }
 
@@ -112,9 +97,7 @@ impl Vault {
     async fn keyring<T, F>(&self, f: F) -> Result<T, VaultError>
     where
         T: Send + 'static,
-        F: FnOnce(&dyn SecretStore) -> Result<T, crate::secret_store::KeyringError>
-            + Send
-            + 'static,
+        F: FnOnce(&dyn SecretStore) -> Result<T, crate::secret_store::KeyringError> + Send + 'static,
     {
         let store = Arc::clone(&self.secrets);
         tokio::task::spawn_blocking(move || f(store.as_ref()))
@@ -125,10 +108,7 @@ impl Vault {
 
     async fn fingerprinter(&self) -> Result<Arc<Fingerprinter>, VaultError> {
         self.fingerprinter
-            .get_or_try_init(|| async {
-                self.keyring(|s| Fingerprinter::load_or_create(s).map(Arc::new))
-                    .await
-            })
+            .get_or_try_init(|| async { self.keyring(|s| Fingerprinter::load_or_create(s).map(Arc::new)).await })
             .await
             .cloned()
     }
@@ -136,11 +116,7 @@ impl Vault {
     /// Adds a key: validated, checked against the one-active rule, then journalled into both stores.
     /// The keyring is reached (for the fingerprint key) before any row is written, so an unavailable
     /// keyring leaves the database untouched.
-    pub async fn add(
-        &self,
-        meta: NewKeyMeta,
-        secret: SecretValue,
-    ) -> Result<KeyRecord, VaultError> {
+    pub async fn add(&self, meta: NewKeyMeta, secret: SecretValue) -> Result<KeyRecord, VaultError> {
         let title = validate::title(&meta.title)?;
         let record = KeyRecord {
             id: new_key_id(),
@@ -163,18 +139,8 @@ impl Vault {
         if record.kind == KeyKind::Secret {
             self.refuse_second_active_secret(&record).await?;
         }
-        let row = KeyRow {
-            record,
-            fingerprint,
-            pending: None,
-            pending_pid: None,
-            pending_at: None,
-        };
-        if let Inserted::ActiveSecretExists = self
-            .rows()
-            .insert_pending(&row, std::process::id(), self.now())
-            .await?
-        {
+        let row = KeyRow { record, fingerprint, pending: None, pending_pid: None, pending_at: None };
+        if let Inserted::ActiveSecretExists = self.rows().insert_pending(&row, std::process::id(), self.now()).await? {
             // Lost a race with another process between the check and the insert.
             self.refuse_second_active_secret(&row.record).await?;
             return Err(VaultError::Conflict(row.record.title));
@@ -192,15 +158,8 @@ impl Vault {
     }
 
     async fn refuse_second_active_secret(&self, new: &KeyRecord) -> Result<(), VaultError> {
-        if let Some(active) = self
-            .rows()
-            .active_secret_for(&new.provider, &new.account, &new.owner)
-            .await?
-        {
-            return Err(VaultError::OneActiveKey {
-                active_id: active.record.id,
-                active_title: active.record.title,
-            });
+        if let Some(active) = self.rows().active_secret_for(&new.provider, &new.account, &new.owner).await? {
+            return Err(VaultError::OneActiveKey { active_id: active.record.id, active_title: active.record.title });
         }
         Ok(())
     }
@@ -225,10 +184,7 @@ impl Vault {
             1 => Ok(found.remove(0).record),
             _ => Err(VaultError::Ambiguous {
                 name: name.to_string(),
-                matches: found
-                    .into_iter()
-                    .map(|r| format!("{} ({})", r.record.id, r.record.title))
-                    .collect(),
+                matches: found.into_iter().map(|r| format!("{} ({})", r.record.id, r.record.title)).collect(),
             }),
         }
     }
@@ -239,11 +195,7 @@ impl Vault {
         Ok(KeyDetail { key, audit })
     }
 
-    pub async fn audit_log(
-        &self,
-        name: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, VaultError> {
+    pub async fn audit_log(&self, name: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>, VaultError> {
         let id = match name {
             Some(n) => Some(self.resolve(n).await?.id),
             None => None,
@@ -261,14 +213,9 @@ impl Vault {
         if let Some(n) = edit.notes.as_deref() {
             key.notes = validate::notes(n)?;
         }
-        self.rows()
-            .update_text(&key.id, &key.title, &key.notes)
-            .await?;
-        let detail = if old_title != key.title {
-            format!("renamed from '{old_title}'")
-        } else {
-            "notes changed".into()
-        };
+        self.rows().update_text(&key.id, &key.title, &key.notes).await?;
+        let detail =
+            if old_title != key.title { format!("renamed from '{old_title}'") } else { "notes changed".into() };
         self.audit(&key, AuditAction::Edit, &detail).await?;
         Ok(key)
     }
@@ -294,11 +241,7 @@ impl Vault {
         if key.status != KeyStatus::Revoked {
             return Err(VaultError::NotRevoked(key.title));
         }
-        if !self
-            .rows()
-            .mark_pending_delete(&key.id, std::process::id(), self.now())
-            .await?
-        {
+        if !self.rows().mark_pending_delete(&key.id, std::process::id(), self.now()).await? {
             return Err(VaultError::Conflict(key.title));
         }
         journal::pause_point("delete:row-marked");
@@ -326,27 +269,16 @@ impl Vault {
             return Err(VaultError::Revoked(key.title));
         }
         let id = key.id.clone();
-        let secret = self
-            .keyring(move |s| s.get(&id))
-            .await?
-            .ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
+        let secret =
+            self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
         self.audit(&key, purpose.into(), detail).await?;
         Ok((key, secret))
     }
 
     /// Keys whose stored value equals `candidate`, found by keyed fingerprint without reading secrets.
-    pub async fn find_by_value(
-        &self,
-        candidate: &SecretValue,
-    ) -> Result<Vec<KeyRecord>, VaultError> {
+    pub async fn find_by_value(&self, candidate: &SecretValue) -> Result<Vec<KeyRecord>, VaultError> {
         let fp = self.fingerprinter().await?.of(candidate);
-        Ok(self
-            .rows()
-            .by_fingerprint(&fp)
-            .await?
-            .into_iter()
-            .map(|r| r.record)
-            .collect())
+        Ok(self.rows().by_fingerprint(&fp).await?.into_iter().map(|r| r.record).collect())
     }
 }
 

@@ -38,11 +38,7 @@ pub async fn seed(vault: &Vault, n: usize) -> Result<(), VaultError> {
             notes: String::new(),
         };
         let value = SecretValue::from_input(
-            format!(
-                "{prefix}{:032x}",
-                (i as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            )
-            .into_bytes(),
+            format!("{prefix}{:032x}", (i as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15)).into_bytes(),
         )?;
         vault.add(meta, value).await?;
     }

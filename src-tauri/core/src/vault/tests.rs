@@ -18,15 +18,8 @@ async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
     let clock = FixedClock::at(1_700_000_000);
-    let (vault, _) = Vault::open(dir.path(), store.clone(), Arc::new(clock.clone()), "test")
-        .await
-        .unwrap();
-    Fixture {
-        vault,
-        store,
-        clock,
-        _dir: dir,
-    }
+    let (vault, _) = Vault::open(dir.path(), store.clone(), Arc::new(clock.clone()), "test").await.unwrap();
+    Fixture { vault, store, clock, _dir: dir }
 }
 
 fn secret(v: &str) -> SecretValue {
@@ -46,21 +39,10 @@ fn meta(title: &str) -> NewKeyMeta {
 #[tokio::test]
 async fn a_second_active_secret_key_is_refused_naming_the_first() {
     let f = fixture().await;
-    let first = f
-        .vault
-        .add(meta("Prod backend"), secret("sk_first_0000000000"))
-        .await
-        .unwrap();
-    let err = f
-        .vault
-        .add(meta("Another"), secret("sk_second_000000000"))
-        .await
-        .unwrap_err();
+    let first = f.vault.add(meta("Prod backend"), secret("sk_first_0000000000")).await.unwrap();
+    let err = f.vault.add(meta("Another"), secret("sk_second_000000000")).await.unwrap_err();
     match err {
-        VaultError::OneActiveKey {
-            active_id,
-            active_title,
-        } => {
+        VaultError::OneActiveKey { active_id, active_title } => {
             assert_eq!(active_id, first.id);
             assert_eq!(active_title, "Prod backend");
         }
@@ -69,80 +51,39 @@ async fn a_second_active_secret_key_is_refused_naming_the_first() {
     // A publishable key, or a secret key for another owner, is fine.
     let mut publishable = meta("Storefront");
     publishable.kind = Some(KeyKind::Publishable);
-    f.vault
-        .add(publishable, secret("pk_0000000000000000"))
-        .await
-        .unwrap();
+    f.vault.add(publishable, secret("pk_0000000000000000")).await.unwrap();
     let mut other_owner = meta("Bob's key");
     other_owner.owner = "bob".into();
-    f.vault
-        .add(other_owner, secret("sk_bob_00000000000000"))
-        .await
-        .unwrap();
+    f.vault.add(other_owner, secret("sk_bob_00000000000000")).await.unwrap();
     // Revoking the first frees the slot.
     f.vault.revoke(&first.id).await.unwrap();
-    f.vault
-        .add(meta("Rotated"), secret("sk_rotated_0000000000"))
-        .await
-        .unwrap();
+    f.vault.add(meta("Rotated"), secret("sk_rotated_0000000000")).await.unwrap();
 }
 
 #[tokio::test]
 async fn revoke_is_final_and_delete_needs_it() {
     let f = fixture().await;
-    let k = f
-        .vault
-        .add(meta("K"), secret("sk_k_0000000000000000"))
-        .await
-        .unwrap();
-    assert!(matches!(
-        f.vault.delete(&k.id).await,
-        Err(VaultError::NotRevoked(_))
-    ));
+    let k = f.vault.add(meta("K"), secret("sk_k_0000000000000000")).await.unwrap();
+    assert!(matches!(f.vault.delete(&k.id).await, Err(VaultError::NotRevoked(_))));
     f.clock.advance(60);
     let revoked = f.vault.revoke(&k.id).await.unwrap();
     assert_eq!(revoked.revoked_at, Some(1_700_000_060));
-    assert!(matches!(
-        f.vault.revoke(&k.id).await,
-        Err(VaultError::AlreadyRevoked(_))
-    ));
-    assert!(matches!(
-        f.vault.use_secret(&k.id, Use::Reveal, "").await,
-        Err(VaultError::Revoked(_))
-    ));
+    assert!(matches!(f.vault.revoke(&k.id).await, Err(VaultError::AlreadyRevoked(_))));
+    assert!(matches!(f.vault.use_secret(&k.id, Use::Reveal, "").await, Err(VaultError::Revoked(_))));
     f.vault.delete(&k.id).await.unwrap();
-    assert!(matches!(
-        f.vault.resolve(&k.id).await,
-        Err(VaultError::NotFound(_))
-    ));
-    assert_eq!(
-        f.store.len(),
-        1,
-        "only the fingerprint key is left in the keyring"
-    );
+    assert!(matches!(f.vault.resolve(&k.id).await, Err(VaultError::NotFound(_))));
+    assert_eq!(f.store.len(), 1, "only the fingerprint key is left in the keyring");
 }
 
 #[tokio::test]
 async fn an_unavailable_keyring_writes_no_row() {
     let f = fixture().await;
     f.store.set_failing(true);
-    let err = f
-        .vault
-        .add(meta("K"), secret("sk_k_0000000000000000"))
-        .await
-        .unwrap_err();
+    let err = f.vault.add(meta("K"), secret("sk_k_0000000000000000")).await.unwrap_err();
     assert_eq!(crate::Coded::code(&err), "keyring_locked");
     assert!(crate::Coded::hint(&err).unwrap().contains("unlock"));
     f.store.set_failing(false);
-    assert_eq!(
-        f.vault
-            .list(&KeyQuery::default())
-            .await
-            .unwrap()
-            .facets
-            .total,
-        0
-    );
+    assert_eq!(f.vault.list(&KeyQuery::default()).await.unwrap().facets.total, 0);
 }
 
 #[tokio::test]
@@ -150,21 +91,9 @@ async fn a_keyring_failure_after_the_fingerprint_rolls_the_row_back() {
     let f = fixture().await;
     f.vault.fingerprinter().await.unwrap(); // the key is cached; now the keyring dies
     f.store.set_failing(true);
-    assert!(f
-        .vault
-        .add(meta("K"), secret("sk_k_0000000000000000"))
-        .await
-        .is_err());
+    assert!(f.vault.add(meta("K"), secret("sk_k_0000000000000000")).await.is_err());
     assert!(KeyRows(&f.vault.db).pending().await.unwrap().is_empty());
-    assert_eq!(
-        f.vault
-            .list(&KeyQuery::default())
-            .await
-            .unwrap()
-            .facets
-            .total,
-        0
-    );
+    assert_eq!(f.vault.list(&KeyQuery::default()).await.unwrap().facets.total, 0);
 }
 
 /// Writes a pending row as a process that has since died would have left it.
@@ -179,11 +108,7 @@ async fn abandoned_row(f: &Fixture, pending: Pending, value: &str) -> KeyRow {
         owner: String::new(),
         kind: KeyKind::Token,
         redacted: secret(value).redacted(),
-        status: if pending == Pending::Delete {
-            KeyStatus::Revoked
-        } else {
-            KeyStatus::Active
-        },
+        status: if pending == Pending::Delete { KeyStatus::Revoked } else { KeyStatus::Active },
         created_at: f.clock.now(),
         revoked_at: None,
         expires_at: None,
@@ -191,24 +116,12 @@ async fn abandoned_row(f: &Fixture, pending: Pending, value: &str) -> KeyRow {
         remote_id: None,
         notes: String::new(),
     };
-    let row = KeyRow {
-        record,
-        fingerprint: fp,
-        pending: None,
-        pending_pid: None,
-        pending_at: None,
-    };
+    let row = KeyRow { record, fingerprint: fp, pending: None, pending_pid: None, pending_at: None };
     // pid 0 is never a user process: the step is abandoned.
-    KeyRows(&f.vault.db)
-        .insert_pending(&row, 0, f.clock.now())
-        .await
-        .unwrap();
+    KeyRows(&f.vault.db).insert_pending(&row, 0, f.clock.now()).await.unwrap();
     if pending == Pending::Delete {
         KeyRows(&f.vault.db).finalise(&row.record.id).await.unwrap();
-        assert!(KeyRows(&f.vault.db)
-            .mark_pending_delete(&row.record.id, 0, f.clock.now())
-            .await
-            .unwrap());
+        assert!(KeyRows(&f.vault.db).mark_pending_delete(&row.record.id, 0, f.clock.now()).await.unwrap());
     }
     row
 }
@@ -217,16 +130,10 @@ async fn abandoned_row(f: &Fixture, pending: Pending, value: &str) -> KeyRow {
 async fn recovery_completes_a_create_whose_secret_reached_the_keyring() {
     let f = fixture().await;
     let row = abandoned_row(&f, Pending::Create, "tok_reached_keyring_1").await;
-    f.store
-        .put(&row.record.id, "x", &secret("tok_reached_keyring_1"))
-        .unwrap();
+    f.store.put(&row.record.id, "x", &secret("tok_reached_keyring_1")).unwrap();
     let report = f.vault.recover().await.unwrap();
     assert_eq!(report.completed, vec![row.record.id.clone()]);
-    let (_, value) = f
-        .vault
-        .use_secret(&row.record.id, Use::Reveal, "")
-        .await
-        .unwrap();
+    let (_, value) = f.vault.use_secret(&row.record.id, Use::Reveal, "").await.unwrap();
     assert_eq!(value.expose(), "tok_reached_keyring_1");
 }
 
@@ -236,48 +143,30 @@ async fn recovery_rolls_back_a_create_that_never_reached_the_keyring() {
     let row = abandoned_row(&f, Pending::Create, "tok_lost_000000000").await;
     let report = f.vault.recover().await.unwrap();
     assert_eq!(report.rolled_back, vec![row.record.id.clone()]);
-    assert!(KeyRows(&f.vault.db)
-        .get(&row.record.id)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(KeyRows(&f.vault.db).get(&row.record.id).await.unwrap().is_none());
 }
 
 #[tokio::test]
 async fn recovery_finishes_an_interrupted_delete_without_orphans() {
     let f = fixture().await;
     let row = abandoned_row(&f, Pending::Delete, "tok_deleting_00000000").await;
-    f.store
-        .put(&row.record.id, "x", &secret("tok_deleting_00000000"))
-        .unwrap();
+    f.store.put(&row.record.id, "x", &secret("tok_deleting_00000000")).unwrap();
     let before = f.store.len();
     let report = f.vault.recover().await.unwrap();
     assert_eq!(report.completed, vec![row.record.id.clone()]);
     assert_eq!(f.store.len(), before - 1);
-    assert!(KeyRows(&f.vault.db)
-        .get(&row.record.id)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(KeyRows(&f.vault.db).get(&row.record.id).await.unwrap().is_none());
 }
 
 #[tokio::test]
 async fn recovery_leaves_steps_of_live_processes_alone() {
     let f = fixture().await;
-    let fp = f
-        .vault
-        .fingerprinter()
-        .await
-        .unwrap()
-        .of(&secret("tok_live_0000000000"));
+    let fp = f.vault.fingerprinter().await.unwrap().of(&secret("tok_live_0000000000"));
     let mut row = abandoned_row(&f, Pending::Create, "tok_other_000000000").await;
     KeyRows(&f.vault.db).remove(&row.record.id).await.unwrap();
     row.record.id = new_key_id();
     row.fingerprint = fp;
-    KeyRows(&f.vault.db)
-        .insert_pending(&row, std::process::id(), f.clock.now())
-        .await
-        .unwrap();
+    KeyRows(&f.vault.db).insert_pending(&row, std::process::id(), f.clock.now()).await.unwrap();
     let report = f.vault.recover().await.unwrap();
     assert_eq!(report.deferred, vec![row.record.id.clone()]);
     // …until it is old enough to be abandoned whatever the pid says.
@@ -287,14 +176,7 @@ async fn recovery_leaves_steps_of_live_processes_alone() {
 }
 
 async fn titles(vault: &Vault, q: KeyQuery) -> Vec<String> {
-    vault
-        .list(&q)
-        .await
-        .unwrap()
-        .keys
-        .into_iter()
-        .map(|k| k.title)
-        .collect()
+    vault.list(&q).await.unwrap().keys.into_iter().map(|k| k.title).collect()
 }
 
 fn journal_age() -> i64 {
@@ -307,28 +189,15 @@ async fn search_treats_sql_metacharacters_as_text() {
     for (i, t) in ["100% done", "a_b", "it's", "plain"].iter().enumerate() {
         let mut m = meta(t);
         m.kind = Some(KeyKind::Token);
-        f.vault
-            .add(m, secret(&format!("token_value_{i}_0000000")))
-            .await
-            .unwrap();
+        f.vault.add(m, secret(&format!("token_value_{i}_0000000"))).await.unwrap();
     }
-    let search = |s: &str| KeyQuery {
-        search: Some(s.into()),
-        sort: SortField::Title,
-        ..Default::default()
-    };
+    let search = |s: &str| KeyQuery { search: Some(s.into()), sort: SortField::Title, ..Default::default() };
     assert_eq!(titles(&f.vault, search("%")).await, vec!["100% done"]);
     assert_eq!(titles(&f.vault, search("_")).await, vec!["a_b"]);
     assert_eq!(titles(&f.vault, search("'")).await, vec!["it's"]);
-    assert_eq!(
-        titles(&f.vault, search("' OR 1=1 --")).await,
-        Vec::<String>::new()
-    );
+    assert_eq!(titles(&f.vault, search("' OR 1=1 --")).await, Vec::<String>::new());
     assert_eq!(titles(&f.vault, search("PLAIN")).await, vec!["plain"]);
-    assert_eq!(
-        f.vault.list(&KeyQuery::default()).await.unwrap().keys.len(),
-        4
-    );
+    assert_eq!(f.vault.list(&KeyQuery::default()).await.unwrap().keys.len(), 4);
 }
 
 #[tokio::test]
@@ -352,95 +221,25 @@ async fn filters_and_sorts_work_offline() {
     let g = f.vault.add(c, secret("tok_gamma_000000000")).await.unwrap();
     f.vault.revoke(&g.id).await.unwrap();
     assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                sort: SortField::Title,
-                ..Default::default()
-            }
-        )
-        .await,
+        titles(&f.vault, KeyQuery { sort: SortField::Title, ..Default::default() }).await,
         ["Alpha", "beta", "Gamma"]
     );
     assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                sort: SortField::Created,
-                desc: true,
-                ..Default::default()
-            }
-        )
-        .await,
+        titles(&f.vault, KeyQuery { sort: SortField::Created, desc: true, ..Default::default() }).await,
         ["Gamma", "beta", "Alpha"]
     );
     assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                sort: SortField::Expires,
-                ..Default::default()
-            }
-        )
-        .await,
+        titles(&f.vault, KeyQuery { sort: SortField::Expires, ..Default::default() }).await,
         ["Alpha", "beta", "Gamma"]
     );
     assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                sort: SortField::Expires,
-                desc: true,
-                ..Default::default()
-            }
-        )
-        .await,
+        titles(&f.vault, KeyQuery { sort: SortField::Expires, desc: true, ..Default::default() }).await,
         ["beta", "Alpha", "Gamma"]
     );
-    assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                status: Some(KeyStatus::Revoked),
-                ..Default::default()
-            }
-        )
-        .await,
-        ["Gamma"]
-    );
-    assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                provider: Some("stripe".into()),
-                ..Default::default()
-            }
-        )
-        .await,
-        ["beta"]
-    );
-    assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                environment: Some("prod".into()),
-                ..Default::default()
-            }
-        )
-        .await,
-        ["Alpha"]
-    );
-    assert_eq!(
-        titles(
-            &f.vault,
-            KeyQuery {
-                expiring_within_days: Some(7),
-                ..Default::default()
-            }
-        )
-        .await,
-        ["Alpha"]
-    );
+    assert_eq!(titles(&f.vault, KeyQuery { status: Some(KeyStatus::Revoked), ..Default::default() }).await, ["Gamma"]);
+    assert_eq!(titles(&f.vault, KeyQuery { provider: Some("stripe".into()), ..Default::default() }).await, ["beta"]);
+    assert_eq!(titles(&f.vault, KeyQuery { environment: Some("prod".into()), ..Default::default() }).await, ["Alpha"]);
+    assert_eq!(titles(&f.vault, KeyQuery { expiring_within_days: Some(7), ..Default::default() }).await, ["Alpha"]);
     let facets = f.vault.list(&KeyQuery::default()).await.unwrap().facets;
     assert_eq!(facets.providers, ["medusa", "stripe"]);
     assert_eq!(facets.environments, ["prod"]);
@@ -451,61 +250,29 @@ async fn keys_are_named_by_id_prefix_or_exact_title() {
     let f = fixture().await;
     let mut m = meta("Same");
     m.kind = Some(KeyKind::Token);
-    let k = f
-        .vault
-        .add(m.clone(), secret("tok_same_1_000000000"))
-        .await
-        .unwrap();
+    let k = f.vault.add(m.clone(), secret("tok_same_1_000000000")).await.unwrap();
     assert_eq!(f.vault.resolve("Same").await.unwrap().id, k.id);
     assert_eq!(f.vault.resolve(&k.id[..10]).await.unwrap().id, k.id);
-    assert!(matches!(
-        f.vault.resolve("same").await,
-        Err(VaultError::NotFound(_))
-    ));
-    f.vault
-        .add(m, secret("tok_same_2_000000000"))
-        .await
-        .unwrap();
-    assert!(matches!(
-        f.vault.resolve("Same").await,
-        Err(VaultError::Ambiguous { .. })
-    ));
+    assert!(matches!(f.vault.resolve("same").await, Err(VaultError::NotFound(_))));
+    f.vault.add(m, secret("tok_same_2_000000000")).await.unwrap();
+    assert!(matches!(f.vault.resolve("Same").await, Err(VaultError::Ambiguous { .. })));
     assert_eq!(f.vault.resolve(&k.id).await.unwrap().id, k.id);
 }
 
 #[tokio::test]
 async fn every_use_is_audited_without_the_value() {
     let f = fixture().await;
-    let k = f
-        .vault
-        .add(meta("Audited"), secret("sk_audited_value_123456"))
-        .await
-        .unwrap();
+    let k = f.vault.add(meta("Audited"), secret("sk_audited_value_123456")).await.unwrap();
     f.vault.use_secret(&k.id, Use::Reveal, "").await.unwrap();
     f.vault.use_secret(&k.id, Use::Copy, "").await.unwrap();
-    f.vault
-        .use_secret(&k.id, Use::Inject, "env API_KEY")
-        .await
-        .unwrap();
-    f.vault
-        .edit(
-            &k.id,
-            KeyEdit {
-                title: Some("Audited 2".into()),
-                notes: Some("n".into()),
-            },
-        )
-        .await
-        .unwrap();
+    f.vault.use_secret(&k.id, Use::Inject, "env API_KEY").await.unwrap();
+    f.vault.edit(&k.id, KeyEdit { title: Some("Audited 2".into()), notes: Some("n".into()) }).await.unwrap();
     f.vault.revoke(&k.id).await.unwrap();
     f.vault.delete(&k.id).await.unwrap();
     let log = f.vault.audit_log(None, 100).await.unwrap();
     let actions: Vec<_> = log.iter().rev().map(|e| e.action).collect();
     use AuditAction::*;
-    assert_eq!(
-        actions,
-        [Create, Reveal, Copy, Inject, Edit, Revoke, Delete]
-    );
+    assert_eq!(actions, [Create, Reveal, Copy, Inject, Edit, Revoke, Delete]);
     let dump = format!("{log:?}");
     assert!(!dump.contains("sk_audited_value_123456"));
 }
@@ -513,21 +280,8 @@ async fn every_use_is_audited_without_the_value() {
 #[tokio::test]
 async fn a_pasted_value_is_recognised_by_fingerprint() {
     let f = fixture().await;
-    let k = f
-        .vault
-        .add(meta("Known"), secret("sk_known_0000000000"))
-        .await
-        .unwrap();
-    let found = f
-        .vault
-        .find_by_value(&secret("sk_known_0000000000\n"))
-        .await
-        .unwrap();
+    let k = f.vault.add(meta("Known"), secret("sk_known_0000000000")).await.unwrap();
+    let found = f.vault.find_by_value(&secret("sk_known_0000000000\n")).await.unwrap();
     assert_eq!(found.into_iter().map(|r| r.id).collect::<Vec<_>>(), [k.id]);
-    assert!(f
-        .vault
-        .find_by_value(&secret("sk_unknown_000000000"))
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(f.vault.find_by_value(&secret("sk_unknown_000000000")).await.unwrap().is_empty());
 }

@@ -7,10 +7,7 @@ pub const MAX_FIELD_CHARS: usize = 200;
 pub const MAX_NOTES_CHARS: usize = 10_000;
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> VaultError {
-    VaultError::InvalidInput {
-        field,
-        reason: reason.into(),
-    }
+    VaultError::InvalidInput { field, reason: reason.into() }
 }
 
 /// A title is one line of 1–200 characters; emoji and any script are welcome.
@@ -20,20 +17,14 @@ pub fn title(raw: &str) -> Result<String, VaultError> {
         return Err(invalid("title", "a title is required"));
     }
     if t.chars().any(|c| c == '\n' || c == '\r') {
-        return Err(invalid(
-            "title",
-            "a title is one line; it contains a line break",
-        ));
+        return Err(invalid("title", "a title is one line; it contains a line break"));
     }
     if t.chars().any(char::is_control) {
         return Err(invalid("title", "the title contains a control character"));
     }
     let n = t.chars().count();
     if n > MAX_TITLE_CHARS {
-        return Err(invalid(
-            "title",
-            format!("the title is {n} characters; the limit is {MAX_TITLE_CHARS}"),
-        ));
+        return Err(invalid("title", format!("the title is {n} characters; the limit is {MAX_TITLE_CHARS}")));
     }
     Ok(t.to_string())
 }
@@ -42,17 +33,11 @@ pub fn title(raw: &str) -> Result<String, VaultError> {
 pub fn label(field: &'static str, raw: &str) -> Result<String, VaultError> {
     let t = raw.trim();
     if t.chars().any(char::is_control) {
-        return Err(invalid(
-            field,
-            "must be one line without control characters",
-        ));
+        return Err(invalid(field, "must be one line without control characters"));
     }
     let n = t.chars().count();
     if n > MAX_FIELD_CHARS {
-        return Err(invalid(
-            field,
-            format!("{n} characters; the limit is {MAX_FIELD_CHARS}"),
-        ));
+        return Err(invalid(field, format!("{n} characters; the limit is {MAX_FIELD_CHARS}")));
     }
     Ok(t.to_string())
 }
@@ -64,11 +49,7 @@ pub fn provider(raw: &str) -> Result<String, VaultError> {
     if t.is_empty() {
         return Ok("generic".to_string());
     }
-    if t.len() > 40
-        || !t
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
+    if t.len() > 40 || !t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
         return Err(invalid(
             "provider",
             "use a short name of letters, digits, '-', '_' or '.' (e.g. medusa, shopify, stripe)",
@@ -80,15 +61,9 @@ pub fn provider(raw: &str) -> Result<String, VaultError> {
 pub fn notes(raw: &str) -> Result<String, VaultError> {
     let n = raw.chars().count();
     if n > MAX_NOTES_CHARS {
-        return Err(invalid(
-            "notes",
-            format!("{n} characters; the limit is {MAX_NOTES_CHARS}"),
-        ));
+        return Err(invalid("notes", format!("{n} characters; the limit is {MAX_NOTES_CHARS}")));
     }
-    if raw
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    if raw.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
         return Err(invalid("notes", "the notes contain a control character"));
     }
     Ok(raw.trim_end().to_string())
@@ -105,18 +80,9 @@ mod tests {
 
     #[test]
     fn titles_that_are_empty_long_or_multiline_are_refused() {
-        assert!(matches!(
-            title("   "),
-            Err(VaultError::InvalidInput { field: "title", .. })
-        ));
-        assert!(title(&"x".repeat(10_000))
-            .unwrap_err()
-            .to_string()
-            .contains("10000 characters"));
-        assert!(title("a\nb")
-            .unwrap_err()
-            .to_string()
-            .contains("line break"));
+        assert!(matches!(title("   "), Err(VaultError::InvalidInput { field: "title", .. })));
+        assert!(title(&"x".repeat(10_000)).unwrap_err().to_string().contains("10000 characters"));
+        assert!(title("a\nb").unwrap_err().to_string().contains("line break"));
         assert!(title("a\u{7}b").is_err());
     }
 
