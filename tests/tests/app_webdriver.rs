@@ -239,6 +239,9 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_ne!(paste(), stripe_value, "the clipboard is cleared after the configured 5 s");
 
+    // Toasts go away by themselves (the last, "Copied", was shown over 6 s ago).
+    assert!(c.find_all(Locator::Css(".toast")).await.unwrap().is_empty(), "toasts must expire");
+
     // Nothing the app wrote holds a value: database, WAL, settings.
     for f in s.files() {
         let bytes = std::fs::read(&f).unwrap();

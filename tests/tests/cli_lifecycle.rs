@@ -66,6 +66,13 @@ fn a_secret_stored_by_keyden_is_found_by_secret_tool() {
     let value = unique_secret("interop");
     let id = s.add("Interop", &value, &["--type", "token"]);
     assert_eq!(secret_tool_lookup(&id).as_deref(), Some(value.as_str()));
+    // Seahorse and `secret-tool search` show the key's title as the entry's label.
+    let out = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "keyden", "username", &id])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(listing.contains("label = Keyden: Interop"), "{listing}");
 }
 
 #[test]

@@ -9,23 +9,7 @@ pub fn date(t: i64) -> String {
     String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
-/// "in 3 d", "2 h ago", "just now".
-pub fn relative(t: i64, now: i64) -> String {
-    let d = t - now;
-    let a = d.unsigned_abs();
-    let amount = match a {
-        0..5 => return "just now".into(),
-        5..60 => format!("{a} s"),
-        60..3600 => format!("{} min", a / 60),
-        3600..86_400 => format!("{} h", a / 3600),
-        _ => format!("{} d", a / 86_400),
-    };
-    if d >= 0 {
-        format!("in {amount}")
-    } else {
-        format!("{amount} ago")
-    }
-}
+pub use keyden_protocol::relative_time as relative;
 
 /// Midnight UTC of a `YYYY-MM-DD` date input, or `None`.
 pub fn parse_date_input(s: &str) -> Option<i64> {

@@ -8,23 +8,7 @@ pub fn instant(t: i64) -> String {
     OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(&Rfc3339).ok()).unwrap_or_else(|| t.to_string())
 }
 
-/// "in 3 d", "2 h ago": how far `t` is from `now`.
-pub fn relative(t: i64, now: i64) -> String {
-    let d = t - now;
-    let a = d.unsigned_abs();
-    let amount = match a {
-        0 => return "just now".into(),
-        1..60 => format!("{a} s"),
-        60..3600 => format!("{} min", a / 60),
-        3600..86_400 => format!("{} h", a / 3600),
-        _ => format!("{} d", a / 86_400),
-    };
-    if d >= 0 {
-        format!("in {amount}")
-    } else {
-        format!("{amount} ago")
-    }
-}
+pub use keyden_core::protocol::relative_time as relative;
 
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -136,16 +120,4 @@ pub fn audit_lines(entries: &[AuditEntry], with_key: bool) -> String {
         out.push_str(&format!("  {}  {:<7} via {}{key}{detail}\n", instant(e.at), e.action.as_str(), e.origin));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_times_read_naturally() {
-        assert_eq!(relative(100, 58), "in 42 s");
-        assert_eq!(relative(0, 180), "3 min ago");
-        assert_eq!(relative(3 * 86_400, 0), "in 3 d");
-    }
 }

@@ -6,6 +6,24 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How far an instant is from now, as both skins print it: "in 42 s", "3 min ago", "just now".
+pub fn relative_time(t: i64, now: i64) -> String {
+    let d = t - now;
+    let a = d.unsigned_abs();
+    let amount = match a {
+        0..5 => return "just now".into(),
+        5..60 => format!("{a} s"),
+        60..3600 => format!("{} min", a / 60),
+        3600..86_400 => format!("{} h", a / 3600),
+        _ => format!("{} d", a / 86_400),
+    };
+    if d >= 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
 /// What kind of credential a key is; only `Secret` keys fall under the one-active-key rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -296,5 +314,18 @@ pub struct ErrorReply {
 impl std::fmt::Display for ErrorReply {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        assert_eq!(relative_time(100, 58), "in 42 s");
+        assert_eq!(relative_time(0, 180), "3 min ago");
+        assert_eq!(relative_time(3 * 86_400, 0), "in 3 d");
+        assert_eq!(relative_time(10, 8), "just now");
     }
 }

@@ -13,6 +13,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// Rows put in the DOM at a time.
+const PAGE: usize = 300;
+
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
@@ -28,7 +31,13 @@ pub fn keys_screen() -> Html {
     let reload = use_state(|| 0u32);
     let request_seq = use_mut_ref(|| 0u32);
     let search_ref = use_node_ref();
+    // Rows rendered: thousands of keys stay searchable, but only a page of them is put in the DOM.
+    let shown = use_state(|| PAGE);
 
+    {
+        let shown = shown.clone();
+        use_effect_with((*query).clone(), move |_| shown.set(PAGE));
+    }
     // Load the list whenever the query changes or something was modified. Answers can arrive out of
     // order while typing: only the newest request's answer is shown.
     {
@@ -185,13 +194,13 @@ pub fn keys_screen() -> Html {
                 <button class="btn" onclick={clear_filters.clone()}>{"Clear search and filters"}</button>
             </div>
         },
-        (Some(l), None) => html! {
+        (Some(l), None) => html! { <>
             <table class="key-table" id="key-list" data-count={l.keys.len().to_string()}>
                 <thead><tr>
                     <th>{"Title"}</th><th>{"Provider"}</th><th class="col-wide">{"Environment"}</th><th class="col-wide">{"Type"}</th><th>{"Key"}</th><th>{"Status"}</th><th class="col-wide">{"Expires"}</th>
                 </tr></thead>
                 <tbody>
-                    { for l.keys.iter().map(|k| {
+                    { for l.keys.iter().take(*shown).map(|k| {
                         let is_selected = selected.as_deref() == Some(k.id.as_str());
                         let onclick = { let selected = selected.clone(); let id = k.id.clone(); Callback::from(move |_: MouseEvent| selected.set(Some(id.clone()))) };
                         html! {
@@ -209,7 +218,14 @@ pub fn keys_screen() -> Html {
                     }) }
                 </tbody>
             </table>
-        },
+            if l.keys.len() > *shown {
+                <div class="more">
+                    <button class="btn" id="show-more" onclick={{ let shown = shown.clone(); Callback::from(move |_| shown.set(*shown + PAGE)) }}>
+                        {format!("Show {} more of {}", (l.keys.len() - *shown).min(PAGE), l.keys.len() - *shown)}
+                    </button>
+                </div>
+            }
+        </> },
     };
 
     html! {
