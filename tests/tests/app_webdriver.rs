@@ -35,7 +35,7 @@ fn artifacts() -> PathBuf {
 async fn start(s: &Sandbox, port: u16) -> (Driver, Client) {
     let driver = Command::new("tauri-driver")
         .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
-        .env("KEYDEN_DATA_DIR", s.path())
+        .env_remove("KEYDEN_DATA_DIR")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -43,7 +43,8 @@ async fn start(s: &Sandbox, port: u16) -> (Driver, Client) {
     let driver = Driver(driver);
     let caps = serde_json::json!({
         "browserName": "wry",
-        "tauri:options": { "application": app_binary() },
+        // The app's own --data-dir flag, as a user (or the CLI) would pass it.
+        "tauri:options": { "application": app_binary(), "args": ["--data-dir", s.path()] },
     });
     let caps = caps.as_object().unwrap().clone();
     let url = format!("http://127.0.0.1:{port}");
