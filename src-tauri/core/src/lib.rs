@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod error;
 pub mod fingerprint;
+pub mod inspect;
 pub mod paths;
 pub mod secret;
 pub mod secret_store;

@@ -329,3 +329,103 @@ mod tests {
         assert_eq!(relative_time(10, 8), "just now");
     }
 }
+
+/// The verdict of an inspection, exactly as `keyden inspect --json` names it. When several apply, the
+/// first in declaration order wins (see `inspect::verdict` in the core).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Malformed,
+    UnsupportedAlgorithm,
+    KeyMismatch,
+    InvalidSignature,
+    NotYetValid,
+    Expired,
+    WrongAudience,
+    WrongIssuer,
+    Valid,
+    /// Decoded and every claim check passed, but no key was given to check the signature.
+    Unverified,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Malformed => "malformed",
+            Verdict::UnsupportedAlgorithm => "unsupported_algorithm",
+            Verdict::KeyMismatch => "key_mismatch",
+            Verdict::InvalidSignature => "invalid_signature",
+            Verdict::NotYetValid => "not_yet_valid",
+            Verdict::Expired => "expired",
+            Verdict::WrongAudience => "wrong_audience",
+            Verdict::WrongIssuer => "wrong_issuer",
+            Verdict::Valid => "valid",
+            Verdict::Unverified => "unverified",
+        }
+    }
+
+    /// valid and unverified are fine (exit 0); everything else is a finding (exit 1).
+    pub fn is_ok(self) -> bool {
+        matches!(self, Verdict::Valid | Verdict::Unverified)
+    }
+}
+
+/// What was pasted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum TokenKind {
+    /// A Shopify session token (App Bridge `idToken()`): HS256, 60 s, aud = client id.
+    ShopifySessionToken { shop: String },
+    /// A Medusa admin/auth JWT (actor_type, auth_identity_id).
+    MedusaJwt { actor_type: String },
+    /// A JWT of no particular provider.
+    Jwt,
+    /// Not a JWT, but a key recognised by its prefix.
+    OpaqueKey { provider: String, kind: String, redacted: String },
+    /// Neither.
+    Unknown,
+}
+
+/// The token's own clock, judged at `at`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenTimes {
+    pub at: i64,
+    pub iat: Option<i64>,
+    pub nbf: Option<i64>,
+    pub exp: Option<i64>,
+    /// exp − iat, when both are there.
+    pub lifetime_seconds: Option<i64>,
+    /// exp − at: negative once expired.
+    pub expires_in_seconds: Option<i64>,
+}
+
+/// A vault key that the inspection points at: the signer of a token, the owner of its audience, or
+/// the key a pasted opaque value already is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultMatch {
+    pub id: String,
+    pub title: String,
+    pub status: KeyStatus,
+    pub revoked_at: Option<i64>,
+}
+
+/// Everything `keyden inspect` and the Inspector screen show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inspection {
+    pub verdict: Verdict,
+    pub alg: Option<String>,
+    pub header: Option<serde_json::Value>,
+    pub claims: Option<serde_json::Value>,
+    /// Plain words: what is wrong and what to do.
+    pub diagnosis: String,
+    pub kind: TokenKind,
+    pub times: TokenTimes,
+    /// The vault secret that signed the token, when the given key did not.
+    pub signer: Option<VaultMatch>,
+    /// How many vault secrets were tried to find the signer.
+    pub secrets_tried: Option<u32>,
+    /// Vault keys that hold this value already (opaque keys), or whose account is the token's audience.
+    pub vault_matches: Vec<VaultMatch>,
+    /// Every check that failed, in precedence order; `verdict` is the first.
+    pub findings: Vec<Verdict>,
+}
