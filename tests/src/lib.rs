@@ -163,3 +163,59 @@ pub fn unique_secret(tag: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     format!("sk_canary_{tag}_{nanos:x}_{}", std::process::id())
 }
+
+/// A one-route HTTP server on 127.0.0.1 for the JWKS tests: answers each request with the next
+/// scripted reply (the last one repeats) and counts the requests it saw.
+pub struct FakeServer {
+    pub url: String,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+#[derive(Clone)]
+pub enum Reply {
+    Json(String),
+    Status(u16),
+    /// Accept the connection and never answer.
+    Hang,
+}
+
+impl FakeServer {
+    pub fn start(replies: Vec<Reply>) -> Self {
+        use std::io::{BufRead, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}/.well-known/jwks.json", listener.local_addr().unwrap());
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming().flatten() {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let reply = replies.get(n).or(replies.last()).cloned().unwrap_or(Reply::Status(404));
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut stream = stream;
+                let (status, body) = match reply {
+                    Reply::Json(b) => (200, b),
+                    Reply::Status(s) => (s, format!("{{\"error\":\"status {s}\"}}")),
+                    Reply::Hang => {
+                        held.push(stream);
+                        continue;
+                    }
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        FakeServer { url, hits }
+    }
+
+    pub fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

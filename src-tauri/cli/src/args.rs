@@ -43,6 +43,11 @@ pub enum Command {
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<String>,
     },
+    /// Decode, verify and explain a JWT, or recognise an opaque key (exit 0 valid/unverified, 1 otherwise).
+    Inspect(Box<InspectArgs>),
+    /// Mint a test token signed with a vault secret (printed, never stored).
+    #[command(subcommand)]
+    Mint(MintCommand),
     /// Show the local audit log (all keys, or one).
     Audit {
         key: Option<String>,
@@ -154,4 +159,76 @@ pub enum SortArg {
     Created,
     Expires,
     Verified,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("key").args(["secret", "secret_file", "secret_from", "key_file", "jwks", "shopify_secret"])))]
+pub struct InspectArgs {
+    /// The token, or - to read it from stdin.
+    pub token: String,
+    /// Judge the token at this instant (Unix seconds) instead of now.
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub at: Option<i64>,
+    /// Seconds of clock skew forgiven on exp and nbf (Shopify's libraries allow 10).
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub leeway: i64,
+    /// An HMAC secret (prefer --secret-file or --secret-from: arguments show up in `ps`).
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// An HMAC secret read as raw bytes from a file (one trailing newline trimmed).
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// An HMAC secret from the vault, by id or title (revoked keys too).
+    #[arg(long, value_name = "KEY")]
+    pub secret_from: Option<String>,
+    /// A PEM public key (RSA, EC P-256/P-384, Ed25519).
+    #[arg(long, value_name = "PEM")]
+    pub key_file: Option<PathBuf>,
+    /// A JWK or JWKS file, or a JWKS URL (fetched once, then cached for offline use).
+    #[arg(long, value_name = "FILE|URL")]
+    pub jwks: Option<String>,
+    /// With a JWKS URL: fetch it again even if a cached copy is fresh.
+    #[arg(long, requires = "jwks")]
+    pub refresh: bool,
+    /// The audience the token must be for.
+    #[arg(long, value_name = "A")]
+    pub aud: Option<String>,
+    /// The issuer the token must come from.
+    #[arg(long, value_name = "I")]
+    pub iss: Option<String>,
+    /// Shopify profile: the app's client id (aud), with iss = dest + "/admin".
+    #[arg(long, value_name = "ID")]
+    pub shopify_api_key: Option<String>,
+    /// Shopify profile: the app's client secret.
+    #[arg(long, value_name = "S", requires = "shopify_api_key")]
+    pub shopify_secret: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MintCommand {
+    /// A Shopify session token, as App Bridge's idToken() would give one.
+    Shopify {
+        /// The app's client secret, from the vault.
+        #[arg(long, value_name = "KEY")]
+        secret_from: String,
+        /// The app's client id (aud).
+        #[arg(long, value_name = "ID")]
+        api_key: String,
+        /// e.g. my-shop.myshopify.com
+        #[arg(long)]
+        shop: String,
+        /// The user id (sub).
+        #[arg(long, default_value = "1")]
+        user: String,
+        /// Seconds until exp (Shopify's are 60).
+        #[arg(long, default_value_t = 60)]
+        lifetime: i64,
+    },
+    /// Any claims (a JSON object), signed with HS256.
+    Hs256 {
+        #[arg(long, value_name = "KEY")]
+        secret_from: String,
+        #[arg(long, value_name = "JSON")]
+        claims: String,
+    },
 }

@@ -17,7 +17,15 @@ impl Failure {
         Failure { reply: ErrorReply { code: code.into(), message: message.into(), hint }, exit: 1 }
     }
 
+    /// A non-zero exit that has already said everything on stdout (an inspection's verdict).
+    pub fn quiet(exit: u8) -> Self {
+        Failure { reply: ErrorReply { code: String::new(), message: String::new(), hint: None }, exit }
+    }
+
     pub fn print(&self, json: bool) {
+        if self.reply.code.is_empty() {
+            return;
+        }
         if json {
             eprintln!("{}", serde_json::to_string(&self.reply).expect("error replies serialize"));
         } else {

@@ -5,6 +5,7 @@ mod args;
 mod clipboard;
 mod exec;
 mod failure;
+mod inspect;
 mod output;
 mod run;
 

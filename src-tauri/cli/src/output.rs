@@ -4,6 +4,20 @@ use keyden_core::protocol::{AuditEntry, KeyDetail, KeyRecord, KeyStatus};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+/// Writes to stdout; a reader that went away (`keyden … | head`) ends the program quietly instead of
+/// the panic `println!` would raise.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("keyden: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 pub fn instant(t: i64) -> String {
     OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(&Rfc3339).ok()).unwrap_or_else(|| t.to_string())
 }

@@ -20,12 +20,31 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::ClipboardHold { seconds } = command {
         return crate::clipboard::hold(seconds);
     }
-    let data_dir = paths::data_dir(cli.data_dir.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::failed("runtime", format!("cannot start: {e}"), None))?;
+    if let Command::Inspect(args) = &command {
+        return runtime.block_on(inspect_anywhere(args, cli.data_dir.as_deref(), cli.json));
+    }
+    let data_dir = paths::data_dir(cli.data_dir.as_deref())?;
     runtime.block_on(dispatch(command, data_dir, cli.json))
+}
+
+/// `inspect` works without a vault (a headless box, no keyring): it then only skips the lookups
+/// that need one (signer, audience owner, --secret-from, JWKS URL cache).
+async fn inspect_anywhere(
+    args: &crate::args::InspectArgs,
+    dir: Option<&std::path::Path>,
+    json: bool,
+) -> Result<(), Failure> {
+    let vault = match paths::data_dir(dir) {
+        Ok(d) => {
+            Vault::open(&d, Arc::new(OsKeyring::default()), Arc::new(SystemClock), "cli").await.ok().map(|(v, _)| v)
+        }
+        Err(_) => None,
+    };
+    crate::inspect::run(args, vault.as_ref(), json).await
 }
 
 async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(), Failure> {
@@ -42,9 +61,9 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
     let now = vault.now();
     let print = |value: &dyn erased::Json, human: String| {
         if json {
-            println!("{}", value.to_json());
+            output::emit(&format!("{}\n", value.to_json()));
         } else {
-            print!("{human}");
+            output::emit(&human);
         }
     };
     match command {
@@ -105,6 +124,8 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
             vault.database().close().await;
             return crate::exec::run_with(vars, &command);
         }
+        Command::Mint(cmd) => crate::inspect::mint(&cmd, &vault).await?,
+        Command::Inspect(_) => unreachable!("inspect runs without requiring a vault"),
         Command::Audit { key, limit } => {
             let entries = vault.audit_log(key.as_deref(), limit).await?;
             print(&entries, output::audit_lines(&entries, true));

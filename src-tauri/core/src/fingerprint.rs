@@ -9,17 +9,21 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-/// The keyring user under which the install's fingerprint key is kept.
-pub const FINGERPRINT_KEY_ID: &str = "keyden.fingerprint-key";
+/// The keyring user under which an install's fingerprint key is kept: one per data directory.
+pub fn key_entry_id(install_id: &str) -> String {
+    format!("keyden.fingerprint-key.{install_id}")
+}
 
 pub struct Fingerprinter {
     key: Zeroizing<Vec<u8>>,
 }
 
 impl Fingerprinter {
-    /// Loads the install's key, creating it on first use.
-    pub fn load_or_create(store: &dyn SecretStore) -> Result<Self, KeyringError> {
-        if let Some(existing) = store.get(FINGERPRINT_KEY_ID)? {
+    /// Loads the install's key, creating it on first use. Callers serialise this per data directory
+    /// (the app and the CLI may both start for the first time at once).
+    pub fn load_or_create(store: &dyn SecretStore, install_id: &str) -> Result<Self, KeyringError> {
+        let entry = key_entry_id(install_id);
+        if let Some(existing) = store.get(&entry)? {
             if let Ok(bytes) = hex::decode(existing.expose()) {
                 return Ok(Fingerprinter { key: Zeroizing::new(bytes) });
             }
@@ -27,7 +31,7 @@ impl Fingerprinter {
         let mut bytes = Zeroizing::new(vec![0u8; 32]);
         getrandom::getrandom(&mut bytes).expect("the OS random source failed");
         let encoded = SecretValue::from_input(hex::encode(&*bytes).into_bytes()).expect("hex is valid text");
-        store.put(FINGERPRINT_KEY_ID, "fingerprint key (do not delete)", &encoded)?;
+        store.put(&entry, "fingerprint key (do not delete)", &encoded)?;
         Ok(Fingerprinter { key: bytes })
     }
 
@@ -46,8 +50,8 @@ mod tests {
     #[test]
     fn same_secret_same_fingerprint_and_key_is_reused() {
         let store = MemoryStore::default();
-        let a = Fingerprinter::load_or_create(&store).unwrap();
-        let b = Fingerprinter::load_or_create(&store).unwrap();
+        let a = Fingerprinter::load_or_create(&store, "i1").unwrap();
+        let b = Fingerprinter::load_or_create(&store, "i1").unwrap();
         let s = SecretValue::from_input(b"sk_test_123456".to_vec()).unwrap();
         assert_eq!(a.of(&s), b.of(&s));
         assert_eq!(store.len(), 1);
@@ -56,8 +60,9 @@ mod tests {
     #[test]
     fn installs_with_different_keys_disagree() {
         let s = SecretValue::from_input(b"sk_test_123456".to_vec()).unwrap();
-        let a = Fingerprinter::load_or_create(&MemoryStore::default()).unwrap();
-        let b = Fingerprinter::load_or_create(&MemoryStore::default()).unwrap();
+        let store = MemoryStore::default();
+        let a = Fingerprinter::load_or_create(&store, "i1").unwrap();
+        let b = Fingerprinter::load_or_create(&store, "i2").unwrap();
         assert_ne!(a.of(&s), b.of(&s));
     }
 }

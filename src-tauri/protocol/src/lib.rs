@@ -201,6 +201,8 @@ pub enum AuditAction {
     Revoke,
     Delete,
     Recover,
+    /// The secret was used to verify or mint a token (never shown).
+    Verify,
 }
 
 impl AuditAction {
@@ -214,12 +216,13 @@ impl AuditAction {
             AuditAction::Revoke => "revoke",
             AuditAction::Delete => "delete",
             AuditAction::Recover => "recover",
+            AuditAction::Verify => "verify",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         use AuditAction::*;
-        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover].into_iter().find(|a| a.as_str() == s)
+        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover, Verify].into_iter().find(|a| a.as_str() == s)
     }
 }
 

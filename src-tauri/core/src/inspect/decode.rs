@@ -36,7 +36,8 @@ fn b64(segment: &str) -> Result<Vec<u8>, String> {
     // base64url without padding is the JWS form; padded input is accepted too, as some tools emit it.
     URL_SAFE_NO_PAD.decode(segment).or_else(|_| URL_SAFE.decode(segment)).map_err(|e| match e {
         base64::DecodeError::InvalidByte(pos, byte) => {
-            let shown = if byte.is_ascii_graphic() { format!("'{}'", byte as char) } else { format!("byte 0x{byte:02x}") };
+            let shown =
+                if byte.is_ascii_graphic() { format!("'{}'", byte as char) } else { format!("byte 0x{byte:02x}") };
             format!("{shown} at position {pos} is not base64url (only A–Z a–z 0–9 - _)")
         }
         base64::DecodeError::InvalidLength(n) => format!("its length ({n}) is not a valid base64url length"),
@@ -45,7 +46,8 @@ fn b64(segment: &str) -> Result<Vec<u8>, String> {
 }
 
 fn json_object(name: &str, index: usize, segment: &str) -> Result<Map<String, Value>, Malformed> {
-    let bytes = b64(segment).map_err(|why| Malformed(format!("the {name} (segment {index}) is not base64url: {why}")))?;
+    let bytes =
+        b64(segment).map_err(|why| Malformed(format!("the {name} (segment {index}) is not base64url: {why}")))?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Malformed(format!("the {name} (segment {index}) decodes, but is not JSON: {e}")))?;
     match value {
@@ -78,12 +80,22 @@ pub fn decode(token: &str) -> Result<Decoded, Malformed> {
     let parts: Vec<&str> = token.split('.').collect();
     match parts.len() {
         3 => {}
-        5 => return Err(Malformed("this has 5 segments: an encrypted JWT (JWE). Keyden inspects signed JWTs (JWS, 3 segments)".into())),
-        1 => return Err(Malformed("not a JWT: a JWT is three base64url segments separated by dots, and this has no dot".into())),
+        5 => {
+            return Err(Malformed(
+                "this has 5 segments: an encrypted JWT (JWE). Keyden inspects signed JWTs (JWS, 3 segments)".into(),
+            ))
+        }
+        1 => {
+            return Err(Malformed(
+                "not a JWT: a JWT is three base64url segments separated by dots, and this has no dot".into(),
+            ))
+        }
         n => return Err(Malformed(format!("not a JWT: a JWT has 3 segments separated by dots, this has {n}"))),
     }
     if let Some(pos) = token.find(|c: char| c.is_whitespace()) {
-        return Err(Malformed(format!("the token contains whitespace at position {pos}: was it wrapped or pasted in pieces?")));
+        return Err(Malformed(format!(
+            "the token contains whitespace at position {pos}: was it wrapped or pasted in pieces?"
+        )));
     }
     let header = json_object("header", 1, parts[0])?;
     let claims = json_object("claims", 2, parts[1])?;

@@ -28,7 +28,10 @@ pub fn lifetime(times: &TokenTimes, kind: &TokenKind) -> Option<String> {
     let l = times.lifetime_seconds?;
     Some(match kind {
         TokenKind::ShopifySessionToken { .. } => {
-            format!("lifetime {} — a Shopify session token: fetch a fresh one per request (App Bridge idToken())", duration(l))
+            format!(
+                "lifetime {} — a Shopify session token: fetch a fresh one per request (App Bridge idToken())",
+                duration(l)
+            )
         }
         _ => format!("lifetime {}", duration(l)),
     })
@@ -117,7 +120,10 @@ pub(super) fn sentence(
                 Some(e) => format!("; expires {} ({})", relative_time(e, times.at), utc(e)),
                 None => "; it has no exp, so it never expires".into(),
             };
-            format!("Valid: signature verified with {}{exp}{life}.", f.verified_by.as_deref().unwrap_or("the given key"))
+            format!(
+                "Valid: signature verified with {}{exp}{life}.",
+                f.verified_by.as_deref().unwrap_or("the given key")
+            )
         }
         Verdict::Unverified => {
             let exp = match times.exp {

@@ -123,7 +123,9 @@ fn pem_curve(pem: &str) -> Curve {
 /// A PEM public key (SPKI, or PKCS#1 RSA), or a certificate's key is not accepted: say so.
 pub fn pem(text: &str, label: impl Into<String>) -> Result<VerifyKey, KeyError> {
     if text.contains("PRIVATE KEY") {
-        return Err(KeyError::BadPem("this is a private key; verify with the public key (never paste a private key)".into()));
+        return Err(KeyError::BadPem(
+            "this is a private key; verify with the public key (never paste a private key)".into(),
+        ));
     }
     let bytes = text.trim().as_bytes();
     let (family, key) = if let Ok(k) = DecodingKey::from_rsa_pem(bytes) {
@@ -157,13 +159,17 @@ fn candidate_from_jwk(jwk: &Jwk) -> Result<Candidate, String> {
 /// A JWK (one key) or a JWKS (`{"keys": [...]}`). Keys Keyden cannot use are skipped and counted,
 /// so one exotic key does not make a whole provider's set unusable.
 pub fn jwk_or_set(text: &str, label: impl Into<String>) -> Result<VerifyKey, KeyError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| KeyError::BadJwk(format!("not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| KeyError::BadJwk(format!("not JSON: {e}")))?;
     let label = label.into();
     if let Some(keys) = value.get("keys").and_then(|k| k.as_array()) {
         let mut candidates = Vec::new();
         let mut skipped = 0;
         for k in keys {
-            match serde_json::from_value::<Jwk>(k.clone()).map_err(|e| e.to_string()).and_then(|j| candidate_from_jwk(&j)) {
+            match serde_json::from_value::<Jwk>(k.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|j| candidate_from_jwk(&j))
+            {
                 Ok(c) => candidates.push(c),
                 Err(_) => skipped += 1,
             }

@@ -30,7 +30,13 @@ pub fn hs256(secret: &[u8], claims: &Value) -> Result<String, MintError> {
 }
 
 /// The claims Shopify puts in a session token (App Bridge `idToken()`), issued at `now`.
-pub fn shopify_session_claims(api_key: &str, shop: &str, user: &str, now: i64, lifetime: i64) -> Result<Value, MintError> {
+pub fn shopify_session_claims(
+    api_key: &str,
+    shop: &str,
+    user: &str,
+    now: i64,
+    lifetime: i64,
+) -> Result<Value, MintError> {
     let shop = shop.trim().trim_start_matches("https://").trim_end_matches('/');
     if shop.is_empty() || shop.contains('/') || !shop.contains('.') {
         return Err(MintError::Shop);

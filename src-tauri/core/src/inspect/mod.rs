@@ -9,6 +9,7 @@
 
 pub mod decode;
 mod diagnose;
+pub mod jwks;
 pub mod keys;
 pub mod mint;
 pub mod recognize;
@@ -17,8 +18,8 @@ mod signature;
 mod tests;
 
 use decode::{Decoded, Malformed};
-pub use keys::VerifyKey;
 use keyden_protocol::{Inspection, TokenKind, TokenTimes, Verdict};
+pub use keys::VerifyKey;
 use serde_json::{Map, Value};
 use signature::SignatureOutcome;
 use std::str::FromStr;
@@ -46,6 +47,17 @@ pub struct Analysis {
     pub token: Option<(Decoded, Algorithm)>,
     /// The input with pasting artefacts removed (for fingerprinting opaque keys).
     pub cleaned: String,
+    /// Whether the signature was checked, and how that went.
+    pub signature: SignatureState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureState {
+    /// No key given, or the token never got that far.
+    NotChecked,
+    Verified,
+    Invalid,
+    Mismatch,
 }
 
 /// Everything the diagnosis sentence is built from.
@@ -101,21 +113,41 @@ fn audiences(claims: &Map<String, Value>) -> Option<Vec<String>> {
 pub fn analyze(raw: &str, opts: &Options) -> Analysis {
     let at = opts.at;
     if raw.len() > 2 * decode::MAX_TOKEN_BYTES {
-        let why = format!("the input is {} bytes; Keyden refuses tokens over {} KiB without parsing them", raw.len(), decode::MAX_TOKEN_BYTES / 1024);
-        return Analysis { inspection: empty(Verdict::Malformed, format!("Malformed: {why}."), TokenKind::Unknown, at), token: None, cleaned: String::new() };
+        let why = format!(
+            "the input is {} bytes; Keyden refuses tokens over {} KiB without parsing them",
+            raw.len(),
+            decode::MAX_TOKEN_BYTES / 1024
+        );
+        return Analysis {
+            inspection: empty(Verdict::Malformed, format!("Malformed: {why}."), TokenKind::Unknown, at),
+            token: None,
+            cleaned: String::new(),
+            signature: SignatureState::NotChecked,
+        };
     }
     let cleaned = decode::clean(raw).to_string();
     if !cleaned.contains('.') {
         if let Some(kind) = recognize::opaque_kind(&cleaned) {
             let diagnosis = diagnose::opaque(&kind);
-            return Analysis { inspection: empty(Verdict::Unverified, diagnosis, kind, at), token: None, cleaned };
+            return Analysis {
+                inspection: empty(Verdict::Unverified, diagnosis, kind, at),
+                token: None,
+                cleaned,
+                signature: SignatureState::NotChecked,
+            };
         }
     }
     let decoded = match decode::decode(&cleaned) {
         Ok(d) => d,
         Err(Malformed(why)) => {
-            let diagnosis = format!("Malformed: {why}. Copy the whole token again (three dot-separated parts, nothing added).");
-            return Analysis { inspection: empty(Verdict::Malformed, diagnosis, TokenKind::Unknown, at), token: None, cleaned };
+            let diagnosis =
+                format!("Malformed: {why}. Copy the whole token again (three dot-separated parts, nothing added).");
+            return Analysis {
+                inspection: empty(Verdict::Malformed, diagnosis, TokenKind::Unknown, at),
+                token: None,
+                cleaned,
+                signature: SignatureState::NotChecked,
+            };
         }
     };
 
@@ -213,12 +245,17 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
         let expected = dest.map(|d| format!("{}/admin", d.trim_end_matches('/')));
         let same_host = iss.as_deref().and_then(recognize::host) == dest.and_then(recognize::host);
         if expected.is_none() || iss != expected || !same_host {
-            facts.wrong_issuer = Some((iss.clone(), expected.unwrap_or_else(|| "dest + \"/admin\" (the token has no dest)".into())));
+            facts.wrong_issuer =
+                Some((iss.clone(), expected.unwrap_or_else(|| "dest + \"/admin\" (the token has no dest)".into())));
             findings.push(Verdict::WrongIssuer);
         }
     }
     findings.sort();
-    let verdict = findings.first().copied().unwrap_or(if facts.verified_by.is_some() { Verdict::Valid } else { Verdict::Unverified });
+    let verdict = findings.first().copied().unwrap_or(if facts.verified_by.is_some() {
+        Verdict::Valid
+    } else {
+        Verdict::Unverified
+    });
     if findings.is_empty() {
         findings.push(verdict);
     }
@@ -237,5 +274,14 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
         vault_matches: Vec::new(),
         findings,
     };
-    Analysis { inspection, token: alg.map(|a| (decoded, a)), cleaned }
+    let signature = if facts.verified_by.is_some() {
+        SignatureState::Verified
+    } else if facts.invalid.is_some() {
+        SignatureState::Invalid
+    } else if facts.mismatch.is_some() {
+        SignatureState::Mismatch
+    } else {
+        SignatureState::NotChecked
+    };
+    Analysis { inspection, token: alg.map(|a| (decoded, a)), cleaned, signature }
 }

@@ -79,11 +79,15 @@ pub fn check(decoded: &Decoded, alg: Algorithm, key: &VerifyKey) -> SignatureOut
             }
             for c in &fitting {
                 if verify_with(decoded, alg, c) == Ok(true) {
-                    let name = c.kid.as_deref().map(|k| format!("key \"{k}\" of {label}")).unwrap_or_else(|| label.clone());
+                    let name =
+                        c.kid.as_deref().map(|k| format!("key \"{k}\" of {label}")).unwrap_or_else(|| label.clone());
                     return SignatureOutcome::Verified { by: name };
                 }
             }
-            SignatureOutcome::Invalid(format!("none of the {} {alg:?} keys in {label} matches the signature", fitting.len()))
+            SignatureOutcome::Invalid(format!(
+                "none of the {} {alg:?} keys in {label} matches the signature",
+                fitting.len()
+            ))
         }
     }
 }

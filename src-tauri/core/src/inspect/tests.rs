@@ -10,7 +10,8 @@ const RFC_EXP: i64 = 1_300_819_380;
 const RFC_BEFORE: i64 = RFC_EXP - 10;
 
 const A1_HS256: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const A1_JWK: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+const A1_JWK: &str =
+    r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
 const A2_RS256: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
 const A2_N: &str = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ";
 const A3_ES256: &str = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
@@ -42,13 +43,18 @@ fn rfc7515_a1_hs256_verifies_and_then_expires() {
     assert_eq!(i.alg.as_deref(), Some("HS256"));
     assert_eq!(i.claims.unwrap()["iss"], "joe");
     // The same key as raw bytes, the way --secret-file reads it (need not be UTF-8).
-    let raw = URL_SAFE_NO_PAD.decode("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow").unwrap();
+    let raw = URL_SAFE_NO_PAD
+        .decode("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow")
+        .unwrap();
     assert!(std::str::from_utf8(&raw).is_err());
     assert_eq!(verdict(A1_HS256, RFC_BEFORE, Some(secret(&raw, "bytes").unwrap())), Verdict::Valid);
     let expired = run(A1_HS256, 1_700_000_000, key());
     assert_eq!(expired.verdict, Verdict::Expired);
     assert!(expired.diagnosis.contains("not your API key's"), "{}", expired.diagnosis);
-    assert_eq!(verdict(A1_HS256, RFC_BEFORE, Some(secret(b"another app's secret", "s").unwrap())), Verdict::InvalidSignature);
+    assert_eq!(
+        verdict(A1_HS256, RFC_BEFORE, Some(secret(b"another app's secret", "s").unwrap())),
+        Verdict::InvalidSignature
+    );
 }
 
 #[test]
@@ -73,7 +79,8 @@ fn rfc7515_a5_alg_none_is_unsupported_with_or_without_a_key() {
     assert_eq!(verdict(A5_NONE, RFC_BEFORE, None), Verdict::UnsupportedAlgorithm);
     assert_eq!(verdict(A5_NONE, RFC_BEFORE, Some(secret(b"k", "s").unwrap())), Verdict::UnsupportedAlgorithm);
     // Any case, and even when the token is also expired: unsupported_algorithm comes first.
-    let none_upper = format!("{}.{}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"NoNe"}"#), URL_SAFE_NO_PAD.encode(r#"{"exp":1}"#));
+    let none_upper =
+        format!("{}.{}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"NoNe"}"#), URL_SAFE_NO_PAD.encode(r#"{"exp":1}"#));
     let i = run(&none_upper, 1_700_000_000, None);
     assert_eq!(i.verdict, Verdict::UnsupportedAlgorithm);
     assert_eq!(i.findings, [Verdict::UnsupportedAlgorithm, Verdict::Expired]);
@@ -91,7 +98,10 @@ fn rfc8037_a4_ed25519_signature_verifies_exactly() {
         signature_b64: RFC8037_A4.rsplit('.').next().unwrap().into(),
     };
     let key = jwk_or_set(RFC8037_JWK, "the RFC 8037 key").unwrap();
-    assert_eq!(signature::check(&d, Algorithm::EdDSA, &key), SignatureOutcome::Verified { by: "the RFC 8037 key".into() });
+    assert_eq!(
+        signature::check(&d, Algorithm::EdDSA, &key),
+        SignatureOutcome::Verified { by: "the RFC 8037 key".into() }
+    );
     let tampered = decode::Decoded { signing_input: format!("{}x", d.signing_input), ..d };
     assert!(matches!(signature::check(&tampered, Algorithm::EdDSA, &key), SignatureOutcome::Invalid(_)));
     let i = run(RFC8037_A4, 0, Some(jwk_or_set(RFC8037_JWK, "k").unwrap()));
@@ -140,7 +150,8 @@ fn jwks_kid_picks_the_key_and_only_that_key() {
 
 fn token(claims: &str) -> String {
     let sig = jsonwebtoken::crypto::sign(
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#), URL_SAFE_NO_PAD.encode(claims)).as_bytes(),
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#), URL_SAFE_NO_PAD.encode(claims))
+            .as_bytes(),
         &jsonwebtoken::EncodingKey::from_secret(b"k"),
         Algorithm::HS256,
     )
@@ -170,15 +181,19 @@ fn a_token_without_exp_never_expires_and_aud_is_checked_only_when_asked() {
     let t = token(r#"{"aud":"client-a"}"#);
     assert_eq!(judged(&t, i64::MAX / 2, 0), Verdict::Valid);
     let with_aud = |aud: &str| {
-        analyze(&t, &Options { key: Some(secret(b"k", "k").unwrap()), audience: Some(aud.into()), ..Default::default() })
-            .inspection
+        analyze(
+            &t,
+            &Options { key: Some(secret(b"k", "k").unwrap()), audience: Some(aud.into()), ..Default::default() },
+        )
+        .inspection
     };
     assert_eq!(with_aud("client-a").verdict, Verdict::Valid);
     let wrong = with_aud("client-b");
     assert_eq!(wrong.verdict, Verdict::WrongAudience);
     assert!(wrong.diagnosis.contains("client-a") && wrong.diagnosis.contains("client-b"), "{}", wrong.diagnosis);
     let list = token(r#"{"aud":["x","client-b"]}"#);
-    let opts = Options { key: Some(secret(b"k", "k").unwrap()), audience: Some("client-b".into()), ..Default::default() };
+    let opts =
+        Options { key: Some(secret(b"k", "k").unwrap()), audience: Some("client-b".into()), ..Default::default() };
     assert_eq!(analyze(&list, &opts).inspection.verdict, Verdict::Valid);
 }
 
@@ -223,7 +238,12 @@ fn the_shopify_profile_checks_secret_audience_and_issuer() {
     let profile = |secret_bytes: &[u8], api_key: &str, at: i64| {
         analyze(
             &t,
-            &Options { at, key: Some(secret(secret_bytes, "the app secret").unwrap()), shopify_api_key: Some(api_key.into()), ..Default::default() },
+            &Options {
+                at,
+                key: Some(secret(secret_bytes, "the app secret").unwrap()),
+                shopify_api_key: Some(api_key.into()),
+                ..Default::default()
+            },
         )
         .inspection
     };
@@ -241,7 +261,12 @@ fn the_shopify_profile_checks_secret_audience_and_issuer() {
     let mut forged = claims.clone();
     forged["iss"] = serde_json::json!("https://evil.example/admin");
     let forged = mint::hs256(b"app-secret", &forged).unwrap();
-    let o = Options { at: 1_030, key: Some(secret(b"app-secret", "s").unwrap()), shopify_api_key: Some("client-123".into()), ..Default::default() };
+    let o = Options {
+        at: 1_030,
+        key: Some(secret(b"app-secret", "s").unwrap()),
+        shopify_api_key: Some("client-123".into()),
+        ..Default::default()
+    };
     assert_eq!(analyze(&forged, &o).inspection.verdict, Verdict::WrongIssuer);
 }
 

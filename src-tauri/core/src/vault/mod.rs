@@ -6,6 +6,7 @@
 //! secret key per (provider, account, owner); a revoked key's secret is never handed out again.
 
 mod error;
+mod explain;
 mod journal;
 pub mod seed;
 pub mod validate;
@@ -60,7 +61,12 @@ pub struct Vault {
     clock: Arc<dyn Clock>,
     origin: &'static str,
     fingerprinter: OnceCell<Arc<Fingerprinter>>,
+    /// Secrets read for the signer search, kept for this vault's life (zeroized when dropped).
+    hmac_cache: tokio::sync::Mutex<Option<Arc<SecretsLoaded>>>,
 }
+
+/// Keys with their secret values, as the signer search holds them.
+pub(crate) type SecretsLoaded = Vec<(KeyRecord, SecretValue)>;
 
 impl Vault {
     /// Opens (creating and migrating) the database in `data_dir` and runs the recovery pass.
@@ -71,7 +77,8 @@ impl Vault {
         origin: &'static str,
     ) -> Result<(Self, RecoveryReport), VaultError> {
         let db = Database::open(&data_dir.join(crate::paths::DATABASE_FILE)).await?;
-        let vault = Vault { db, secrets, clock, origin, fingerprinter: OnceCell::new() };
+        let vault =
+            Vault { db, secrets, clock, origin, fingerprinter: OnceCell::new(), hmac_cache: Default::default() };
         let report = vault.recover().await?;
         Ok((vault, report))
     }
@@ -108,7 +115,13 @@ impl Vault {
 
     async fn fingerprinter(&self) -> Result<Arc<Fingerprinter>, VaultError> {
         self.fingerprinter
-            .get_or_try_init(|| async { self.keyring(|s| Fingerprinter::load_or_create(s).map(Arc::new)).await })
+            .get_or_try_init(|| async {
+                let install = self.db.install_id().await?;
+                let lock = self.db.lock_beside("fingerprint.lock")?;
+                let loaded = self.keyring(move |s| Fingerprinter::load_or_create(s, &install).map(Arc::new)).await;
+                drop(lock);
+                loaded
+            })
             .await
             .cloned()
     }
@@ -153,6 +166,7 @@ impl Vault {
         }
         journal::pause_point("create:keyring-written");
         self.rows().finalise(&row.record.id).await?;
+        self.forget_cached_secrets().await;
         self.audit(&row.record, AuditAction::Create, "").await?;
         Ok(row.record)
     }
@@ -229,6 +243,7 @@ impl Vault {
         if !self.rows().revoke(&key.id, self.now()).await? {
             return Err(VaultError::AlreadyRevoked(key.title));
         }
+        self.forget_cached_secrets().await;
         key.status = KeyStatus::Revoked;
         key.revoked_at = Some(self.now());
         self.audit(&key, AuditAction::Revoke, "").await?;
@@ -253,6 +268,7 @@ impl Vault {
         }
         journal::pause_point("delete:keyring-removed");
         self.rows().remove(&key.id).await?;
+        self.forget_cached_secrets().await;
         self.audit(&key, AuditAction::Delete, "").await?;
         Ok(key)
     }

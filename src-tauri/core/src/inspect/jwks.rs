@@ -1,0 +1,110 @@
+//! JWKS from a URL: fetched with reqwest, cached in SQLite with its fetch time, so verification works
+//! offline. A fresh cached copy (under an hour old) is used without asking the network; an older one
+//! is refreshed, and if the server times out or fails, the cached set is used with a note saying so.
+
+use crate::store::{Database, StoreError};
+use std::time::Duration;
+
+/// How long a fetched set is used without asking the server again.
+pub const FRESH_SECONDS: i64 = 3600;
+const TIMEOUT: Duration = Duration::from_secs(5);
+/// Real JWKS documents are a few KB.
+const MAX_BODY_BYTES: usize = 512 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JwksError {
+    #[error("cannot fetch the JWKS at {url}: {why}")]
+    Fetch { url: String, why: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl crate::Coded for JwksError {
+    fn code(&self) -> &'static str {
+        match self {
+            JwksError::Fetch { .. } => "jwks_unavailable",
+            JwksError::Store(e) => e.code(),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            JwksError::Fetch { .. } => {
+                Some("check the URL and the network; once fetched, a JWKS is cached and works offline".into())
+            }
+            JwksError::Store(e) => e.hint(),
+        }
+    }
+}
+
+pub struct Fetched {
+    pub body: String,
+    pub fetched_at: i64,
+    /// Set when the cached copy was used because the server could not be reached.
+    pub note: Option<String>,
+}
+
+async fn download(url: &str) -> Result<String, String> {
+    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| e.to_string())?;
+    let response = client.get(url).header("accept", "application/json").send().await.map_err(|e| {
+        if e.is_timeout() {
+            format!("no answer within {} s", TIMEOUT.as_secs())
+        } else {
+            e.to_string()
+        }
+    })?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("the server answered HTTP {status}"));
+    }
+    let bytes = response.bytes().await.map_err(|e| format!("the connection broke while reading: {e}"))?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(format!("the answer is {} bytes, too large for a JWKS", bytes.len()));
+    }
+    let body = String::from_utf8(bytes.to_vec()).map_err(|_| "the answer is not text".to_string())?;
+    let parsed: serde_json::Value = serde_json::from_str(&body).map_err(|e| format!("the answer is not JSON: {e}"))?;
+    if !parsed.get("keys").is_some_and(|k| k.is_array()) {
+        return Err("the answer is JSON but has no \"keys\" array".into());
+    }
+    Ok(body)
+}
+
+/// The JWKS at `url`, from the cache when fresh (or when the server fails), else from the network.
+pub async fn fetch(db: &Database, url: &str, now: i64, refresh: bool) -> Result<Fetched, JwksError> {
+    let cached: Option<(String, i64)> = sqlx::query_as("SELECT body, fetched_at FROM jwks_cache WHERE url = ?")
+        .bind(url)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(StoreError::from)?;
+    if let Some((body, fetched_at)) = &cached {
+        if !refresh && now - fetched_at < FRESH_SECONDS && now >= *fetched_at {
+            return Ok(Fetched { body: body.clone(), fetched_at: *fetched_at, note: None });
+        }
+    }
+    match download(url).await {
+        Ok(body) => {
+            sqlx::query(
+                "INSERT INTO jwks_cache (url, body, fetched_at) VALUES (?, ?, ?) \
+                 ON CONFLICT(url) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
+            )
+            .bind(url)
+            .bind(&body)
+            .bind(now)
+            .execute(&db.pool)
+            .await
+            .map_err(StoreError::from)?;
+            Ok(Fetched { body, fetched_at: now, note: None })
+        }
+        Err(why) => match cached {
+            Some((body, fetched_at)) => Ok(Fetched {
+                note: Some(format!(
+                    "the JWKS at {url} could not be fetched ({why}); using the copy cached {}",
+                    keyden_protocol::relative_time(fetched_at, now)
+                )),
+                body,
+                fetched_at,
+            }),
+            None => Err(JwksError::Fetch { url: url.into(), why }),
+        },
+    }
+}

@@ -1,0 +1,144 @@
+//! What the vault adds to an inspection: which stored secret signed the token, which stored key is
+//! the token's audience, whether a pasted opaque key is already stored. Reads secrets only to compute
+//! HMACs — never returns them.
+
+use super::{Vault, VaultError};
+use crate::inspect::keys::secret as hmac_key;
+use crate::inspect::{Algorithm, Analysis, SignatureState};
+use crate::secret::SecretValue;
+use keyden_protocol::{relative_time, KeyQuery, KeyRecord, KeyStatus, TokenKind, VaultMatch, Verdict};
+
+fn vault_match(k: &KeyRecord) -> VaultMatch {
+    VaultMatch { id: k.id.clone(), title: k.title.clone(), status: k.status, revoked_at: k.revoked_at }
+}
+
+/// "'Staging app client secret' (revoked 3 days ago)".
+fn named(m: &VaultMatch, now: i64) -> String {
+    match (m.status, m.revoked_at) {
+        (KeyStatus::Revoked, Some(at)) => format!("'{}' (revoked {})", m.title, relative_time(at, now)),
+        (KeyStatus::Revoked, None) => format!("'{}' (revoked)", m.title),
+        _ => format!("'{}'", m.title),
+    }
+}
+
+impl Vault {
+    /// Every settled key with its secret, active and revoked, read from the keyring once per vault:
+    /// the signer search runs again on every keystroke in the Inspector.
+    async fn hmac_candidates(&self) -> Result<std::sync::Arc<super::SecretsLoaded>, VaultError> {
+        let mut cache = self.hmac_cache.lock().await;
+        if let Some(c) = cache.as_ref() {
+            return Ok(c.clone());
+        }
+        let keys = self.rows().list(&KeyQuery::default(), self.now()).await?;
+        let ids: Vec<String> = keys.iter().map(|k| k.id.clone()).collect();
+        let secrets = self.keyring(move |s| ids.iter().map(|id| s.get(id)).collect::<Result<Vec<_>, _>>()).await?;
+        let loaded: Vec<_> = keys.into_iter().zip(secrets).filter_map(|(k, s)| s.map(|s| (k, s))).collect();
+        let loaded = std::sync::Arc::new(loaded);
+        *cache = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    /// Forgets the secrets the signer search keeps in memory (after a vault change, or on request).
+    pub async fn forget_cached_secrets(&self) {
+        *self.hmac_cache.lock().await = None;
+    }
+
+    /// Which vault secret signed this HMAC token, if any, and how many were tried.
+    pub async fn find_signer(&self, analysis: &Analysis) -> Result<(Option<VaultMatch>, u32), VaultError> {
+        let Some((decoded, alg)) = &analysis.token else { return Ok((None, 0)) };
+        if !matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
+            return Ok((None, 0));
+        }
+        let candidates = self.hmac_candidates().await?;
+        for (key, secret) in candidates.iter() {
+            let Ok(crate::inspect::VerifyKey::Single { candidate, .. }) = hmac_key(secret.expose().as_bytes(), "")
+            else {
+                continue;
+            };
+            if jsonwebtoken::crypto::verify(
+                &decoded.signature_b64,
+                decoded.signing_input.as_bytes(),
+                &candidate.key,
+                *alg,
+            ) == Ok(true)
+            {
+                return Ok((Some(vault_match(key)), candidates.len() as u32));
+            }
+        }
+        Ok((None, candidates.len() as u32))
+    }
+
+    /// Adds the vault's knowledge to an inspection. Failures (a locked keyring) leave it as it was,
+    /// with a sentence saying what could not be looked up.
+    pub async fn explain(&self, analysis: &mut Analysis) {
+        // "revoked 3 days ago" is about the vault's clock, not the instant the token is judged at.
+        let now = self.now();
+        let i = &mut analysis.inspection;
+        match &i.kind {
+            TokenKind::OpaqueKey { .. } => {
+                if let Ok(value) = SecretValue::from_input(analysis.cleaned.clone().into_bytes()) {
+                    if let Ok(found) = self.find_by_value(&value).await {
+                        i.vault_matches = found.iter().map(vault_match).collect();
+                        if let Some(m) = i.vault_matches.first() {
+                            i.diagnosis.push_str(&format!(" It is in the vault as {}.", named(m, now)));
+                        } else {
+                            i.diagnosis.push_str(" It is not in the vault.");
+                        }
+                    }
+                }
+                return;
+            }
+            TokenKind::Unknown => return,
+            _ => {}
+        }
+        // The audience, when a vault key's account holds that client id.
+        if let Some(aud) = i.claims.as_ref().and_then(|c| c.get("aud")).and_then(|a| a.as_str()) {
+            let q = KeyQuery::default();
+            if let Ok(keys) = self.rows().list(&q, now).await {
+                i.vault_matches = keys.iter().filter(|k| k.account == aud).map(vault_match).collect();
+                if i.verdict == Verdict::WrongAudience {
+                    if let Some(m) = i.vault_matches.first() {
+                        i.diagnosis
+                            .push_str(&format!(" Client id {aud} is the account of the vault key {}.", named(m, now)));
+                    }
+                }
+            }
+        }
+        // Name the signer when the signature was not checked (no key given) or did not match.
+        if !matches!(analysis.signature, SignatureState::NotChecked | SignatureState::Invalid) {
+            return;
+        }
+        match self.find_signer(analysis).await {
+            Ok((signer, tried)) => {
+                let i = &mut analysis.inspection;
+                if tried == 0 && signer.is_none() {
+                    return;
+                }
+                i.secrets_tried = Some(tried);
+                match &signer {
+                    Some(m) => i.diagnosis.push_str(&format!(" It was signed with {}.", named(m, now))),
+                    None if analysis.signature == SignatureState::Invalid => {
+                        i.diagnosis.push_str(&format!(" None of the {tried} secrets in the vault signed it."))
+                    }
+                    None => {}
+                }
+                i.signer = signer;
+            }
+            Err(e) => analysis
+                .inspection
+                .diagnosis
+                .push_str(&format!(" (The vault's secrets could not be searched for the signer: {e}.)")),
+        }
+    }
+
+    /// A vault key's secret as an HMAC verification key — revoked keys included, since diagnosing old
+    /// tokens is exactly what a revoked secret is kept for. Audited as `verify`.
+    pub async fn verification_secret(&self, name: &str) -> Result<(KeyRecord, SecretValue), VaultError> {
+        let key = self.resolve(name).await?;
+        let id = key.id.clone();
+        let secret =
+            self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
+        self.audit(&key, keyden_protocol::AuditAction::Verify, "used to verify or mint a token").await?;
+        Ok((key, secret))
+    }
+}
