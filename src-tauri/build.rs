@@ -13,6 +13,8 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_settings",
     "ui_ready",
+    "inspect_token",
+    "mint_token",
 ];
 
 fn main() {

@@ -3,9 +3,13 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use keyden_core::inspect::{self, keys};
 use keyden_core::secret::SecretValue;
 use keyden_core::vault::{NewKeyMeta, Use};
-use keyden_protocol::{CopyReceipt, KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, NewKey, Revealed, Settings};
+use keyden_protocol::{
+    CopyReceipt, InspectRequest, Inspection, KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, KeySource, MintRequest,
+    Minted, NewKey, Revealed, Settings,
+};
 use tauri::{AppHandle, State};
 use zeroize::Zeroize;
 
@@ -81,4 +85,56 @@ pub fn ui_ready(app: AppHandle) {
     if probe == "exit" {
         app.exit(0);
     }
+}
+
+/// Inspects a token: decode, verify with the chosen key, and let the vault name the signer.
+#[tauri::command]
+pub async fn inspect_token(state: State<'_, AppState>, request: InspectRequest) -> AppResult<Inspection> {
+    let vault = state.vault().await?;
+    let now = vault.now();
+    let key = match &request.key {
+        None => None,
+        Some(KeySource::Vault(id)) => {
+            let (record, secret) = vault.verification_secret(id).await?;
+            Some(keys::secret(secret.expose().as_bytes(), format!("the vault key '{}'", record.title))?)
+        }
+        Some(KeySource::Secret(s)) if s.is_empty() => None,
+        Some(KeySource::Secret(s)) => Some(keys::secret(s.as_bytes(), "the pasted secret")?),
+        Some(KeySource::Public(text)) if text.trim().starts_with('{') => {
+            Some(keys::jwk_or_set(text, "the pasted JWK")?)
+        }
+        Some(KeySource::Public(text)) => Some(keys::pem(text, "the pasted public key")?),
+        Some(KeySource::JwksUrl(url)) => {
+            let fetched = inspect::jwks::fetch(vault.database(), url, now, false).await?;
+            Some(keys::jwk_or_set(&fetched.body, format!("the JWKS at {url}"))?)
+        }
+    };
+    let blank = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let opts = inspect::Options {
+        at: now,
+        leeway: request.leeway.clamp(0, 3600),
+        key,
+        audience: blank(&request.audience),
+        issuer: blank(&request.issuer),
+        shopify_api_key: blank(&request.shopify_api_key),
+    };
+    let mut analysis = inspect::analyze(&request.token, &opts);
+    vault.explain(&mut analysis).await;
+    Ok(analysis.inspection)
+}
+
+/// Mints a test token from a vault secret. Returned to be shown and copied; never stored.
+#[tauri::command]
+pub async fn mint_token(state: State<'_, AppState>, request: MintRequest) -> AppResult<Minted> {
+    let vault = state.vault().await?;
+    let (key_id, claims) = match request {
+        MintRequest::Shopify { key_id, api_key, shop, user, lifetime } => {
+            let claims =
+                inspect::mint::shopify_session_claims(&api_key, &shop, &user, vault.now(), lifetime.clamp(1, 86_400))?;
+            (key_id, claims)
+        }
+        MintRequest::Hs256 { key_id, claims } => (key_id, claims),
+    };
+    let (_, secret) = vault.verification_secret(&key_id).await?;
+    Ok(Minted { token: inspect::mint::hs256(secret.expose().as_bytes(), &claims)? })
 }

@@ -39,6 +39,8 @@ fn main() {
             commands::get_settings,
             commands::set_settings,
             commands::ui_ready,
+            commands::inspect_token,
+            commands::mint_token,
         ])
         .run(tauri::generate_context!())
         .expect("Keyden failed to start its window");

@@ -93,6 +93,13 @@ fn paste() -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Scrolls an element into view (WebKitWebDriver does not), then returns it.
+async fn visible(c: &Client, css: &str) -> fantoccini::elements::Element {
+    let e = wait_css(c, css).await;
+    c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&e).unwrap()]).await.unwrap();
+    e
+}
+
 async fn rows(c: &Client) -> Vec<String> {
     let mut out = Vec::new();
     for r in c.find_all(Locator::Css(".key-row")).await.unwrap() {
@@ -250,5 +257,68 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
             assert_eq!(keyden_tests::occurrences(&bytes, v.as_bytes()), 0, "{} holds a secret", f.display());
         }
     }
+    c.close().await.unwrap();
+}
+
+/// Now minus `seconds`, as Unix seconds.
+fn ago(seconds: u64) -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() - seconds
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the release app, tauri-driver and a display: run by scripts/test.sh"]
+async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
+    let s = Sandbox::new();
+    let scope = |acct: &'static str| ["--provider", "shopify", "--type", "client-secret", "--account", acct];
+    s.add("Staging app client secret", &lookalike("shpss_"), &scope("client-staging"));
+    s.add("Prod app client secret", &lookalike("shpss_"), &scope("client-prod"));
+    s.run(&["keys", "revoke", "Staging app client secret", "--yes"]).ok();
+    // A Shopify-shaped session token that expired two minutes ago, signed with the staging secret.
+    let claims = serde_json::json!({
+        "iss": "https://demo.myshopify.com/admin", "dest": "https://demo.myshopify.com", "aud": "client-staging",
+        "sub": "42", "iat": ago(180), "nbf": ago(180), "exp": ago(120), "jti": "webdriver", "sid": "s"
+    });
+    let token = s
+        .run(&["mint", "hs256", "--secret-from", "Staging app client secret", "--claims", &claims.to_string()])
+        .ok()
+        .stdout;
+    let token = token.trim();
+
+    let (_driver, c) = start(&s, 4446).await;
+    wait_css(&c, "body[data-ready='list']").await;
+    c.find(Locator::Css("#nav-inspector")).await.unwrap().click().await.unwrap();
+    wait_css(&c, "#inspect-token").await.send_keys(token).await.unwrap();
+    wait_css(&c, "#verdict[data-verdict='expired']").await;
+    let diagnosis = c.find(Locator::Css("#diagnosis")).await.unwrap().text().await.unwrap();
+    assert!(diagnosis.contains("Expired 2 min ago"), "{diagnosis}");
+    assert!(diagnosis.contains("signed with 'Staging app client secret' (revoked"), "{diagnosis}");
+    assert!(diagnosis.contains("60 s — a Shopify session token"), "{diagnosis}");
+    wait_css(&c, "#countdown.expired").await;
+    wait_css(&c, "#segments .seg-s").await;
+    assert!(c.find(Locator::Css("#claims")).await.unwrap().text().await.unwrap().contains("client-staging"));
+    shot(&c, "inspector-expired.png").await;
+
+    // Checked against the prod app's secret: invalid signature, and the staging secret is named.
+    let prod = s.run(&["--json", "keys", "show", "Prod app client secret"]).ok().json()["key"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.find(Locator::Css("#inspect-key")).await.unwrap().select_by_value(&prod).await.unwrap();
+    wait_css(&c, "#verdict[data-verdict='invalid_signature']").await;
+    let diagnosis = c.find(Locator::Css("#diagnosis")).await.unwrap().text().await.unwrap();
+    assert!(diagnosis.contains("signed with 'Staging app client secret'"), "{diagnosis}");
+    shot(&c, "inspector-invalid-signature.png").await;
+
+    // Mint a fresh token with the prod secret and inspect it: valid with that key, counting down.
+    visible(&c, "#mint-key").await.select_by_value(&prod).await.unwrap();
+    visible(&c, "#mint-api-key").await.send_keys("client-prod").await.unwrap();
+    visible(&c, "#mint-shop").await.send_keys("demo.myshopify.com").await.unwrap();
+    visible(&c, "#mint-submit").await.click().await.unwrap();
+    visible(&c, "#minted-token").await;
+    visible(&c, ".minted .btn").await.click().await.unwrap();
+    wait_css(&c, "#verdict[data-verdict='valid']").await;
+    let countdown = c.find(Locator::Css("#countdown")).await.unwrap().text().await.unwrap();
+    assert!(countdown.starts_with("expires in"), "{countdown}");
+    shot(&c, "inspector-valid.png").await;
     c.close().await.unwrap();
 }

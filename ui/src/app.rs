@@ -3,13 +3,14 @@
 use crate::components::icon::Icon;
 use crate::components::toast::{Toast, ToastHost};
 use crate::ipc;
-use crate::screens::{keys::KeysScreen, settings::SettingsScreen};
+use crate::screens::{inspector::InspectorScreen, keys::KeysScreen, settings::SettingsScreen};
 use keyden_protocol::{Settings, Theme};
 use yew::prelude::*;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Screen {
     Keys,
+    Inspector,
     Settings,
 }
 
@@ -111,6 +112,7 @@ pub fn app() -> Html {
                     <div class="brand"><span class="brand-mark">{Icon::Key.view()}</span>{"Keyden"}</div>
                     <nav>
                         { nav(Screen::Keys, "Keys", Icon::Key) }
+                        { nav(Screen::Inspector, "Inspector", Icon::Scan) }
                         { nav(Screen::Settings, "Settings", Icon::Settings) }
                     </nav>
                     <div class="sidebar-foot">
@@ -120,6 +122,7 @@ pub fn app() -> Html {
                 <main class="content">
                     { match *screen {
                         Screen::Keys => html! { <KeysScreen /> },
+                        Screen::Inspector => html! { <InspectorScreen /> },
                         Screen::Settings => html! { <SettingsScreen /> },
                     } }
                 </main>

@@ -432,3 +432,51 @@ pub struct Inspection {
     /// Every check that failed, in precedence order; `verdict` is the first.
     pub findings: Vec<Verdict>,
 }
+
+/// What to verify a token with, from the Inspector.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "value")]
+pub enum KeySource {
+    /// A vault key's secret, by id (revoked keys too: that is what they are kept for).
+    Vault(String),
+    /// A pasted HMAC secret (UI → backend only).
+    Secret(String),
+    /// A pasted PEM public key, JWK or JWKS document.
+    Public(String),
+    /// A JWKS URL, fetched once and cached.
+    JwksUrl(String),
+}
+
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::Vault(id) => write!(f, "Vault({id})"),
+            KeySource::Secret(_) => f.write_str("Secret(<redacted>)"),
+            KeySource::Public(_) => f.write_str("Public(..)"),
+            KeySource::JwksUrl(u) => write!(f, "JwksUrl({u})"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InspectRequest {
+    pub token: String,
+    pub key: Option<KeySource>,
+    pub leeway: i64,
+    pub audience: Option<String>,
+    pub issuer: Option<String>,
+    pub shopify_api_key: Option<String>,
+}
+
+/// A test token to mint from a vault secret. Never stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum MintRequest {
+    Shopify { key_id: String, api_key: String, shop: String, user: String, lifetime: i64 },
+    Hs256 { key_id: String, claims: serde_json::Value },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Minted {
+    pub token: String,
+}

@@ -12,6 +12,7 @@ pub enum Icon {
     Alert,
     Close,
     Plus,
+    Scan,
 }
 
 impl Icon {
@@ -35,6 +36,9 @@ impl Icon {
             Icon::Alert => html! { <path d="M12 3 22 20H2ZM12 9v5M12 17h.01" /> },
             Icon::Close => html! { <path d="M18 6 6 18M6 6l12 12" /> },
             Icon::Plus => html! { <path d="M12 5v14M5 12h14" /> },
+            Icon::Scan => {
+                html! { <path d="M3 7V5a2 2 0 0 1 2-2h2M17 3h2a2 2 0 0 1 2 2v2M21 17v2a2 2 0 0 1-2 2h-2M7 21H5a2 2 0 0 1-2-2v-2M7 12h10M7 8h6M7 16h8" /> }
+            }
         }
     }
 

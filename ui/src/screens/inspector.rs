@@ -1,0 +1,336 @@
+//! The Inspector: paste a token, see it decoded as you type, verified with a vault key or a pasted
+//! one, and explained — which clock ran out, which stored secret signed it. Nothing typed here is
+//! stored; the mint panel's tokens are shown, never kept.
+
+use crate::app::AppContext;
+use crate::components::toast::Toast;
+use crate::ipc;
+use crate::time::{date, now, relative};
+use keyden_protocol::{
+    ErrorReply, InspectRequest, Inspection, KeyList, KeyQuery, KeySource, MintRequest, Minted, Verdict,
+};
+use serde::Serialize;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Serialize)]
+struct Req<'a> {
+    request: &'a InspectRequest,
+}
+
+#[derive(Serialize)]
+struct MintReq<'a> {
+    request: &'a MintRequest,
+}
+
+#[derive(Serialize)]
+struct Query<'a> {
+    query: &'a KeyQuery,
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Valid => "verdict-ok",
+        Verdict::Unverified => "verdict-info",
+        Verdict::Expired | Verdict::NotYetValid => "verdict-warn",
+        _ => "verdict-bad",
+    }
+}
+
+fn verdict_title(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Valid => "Valid",
+        Verdict::Unverified => "Decoded, not verified",
+        Verdict::Expired => "Expired",
+        Verdict::NotYetValid => "Not yet valid",
+        Verdict::InvalidSignature => "Invalid signature",
+        Verdict::WrongAudience => "Wrong audience",
+        Verdict::WrongIssuer => "Wrong issuer",
+        Verdict::Malformed => "Malformed",
+        Verdict::UnsupportedAlgorithm => "Unsupported algorithm",
+        Verdict::KeyMismatch => "Key mismatch",
+    }
+}
+
+/// The token's three segments, coloured; anything else shown as typed.
+fn segments(token: &str) -> Html {
+    let t = token.trim();
+    let parts: Vec<&str> = t.split('.').collect();
+    if parts.len() != 3 {
+        return html! {};
+    }
+    html! {
+        <div class="segments" id="segments">
+            <span class="seg-h" title="header">{parts[0]}</span>{"."}
+            <span class="seg-p" title="claims">{parts[1]}</span>{"."}
+            <span class="seg-s" title="signature">{parts[2]}</span>
+        </div>
+    }
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[function_component(InspectorScreen)]
+pub fn inspector_screen() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext");
+    let request = use_state(InspectRequest::default);
+    let result = use_state(|| None::<Inspection>);
+    let error = use_state(|| None::<ErrorReply>);
+    let vault_keys = use_state(Vec::<(String, String)>::new);
+    let tick = use_state(now);
+    let seq = use_mut_ref(|| 0u32);
+    let minted = use_state(|| None::<String>);
+    let token_ref = use_node_ref();
+    let mint_refs = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+
+    // The vault's keys for the pickers.
+    {
+        let vault_keys = vault_keys.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(l) = ipc::call::<_, KeyList>("list_keys", &Query { query: &KeyQuery::default() }).await {
+                    let label = |k: &keyden_protocol::KeyRecord| {
+                        let revoked = if k.status == keyden_protocol::KeyStatus::Revoked { " (revoked)" } else { "" };
+                        format!("{}{revoked}", k.title)
+                    };
+                    vault_keys.set(l.keys.iter().map(|k| (k.id.clone(), label(k))).collect());
+                }
+            });
+        });
+    }
+    // The live countdown: one tick a second.
+    {
+        let tick = tick.clone();
+        use_effect_with((), move |_| {
+            let interval = gloo_timers::callback::Interval::new(1_000, move || tick.set(now()));
+            move || drop(interval)
+        });
+    }
+    // Inspect as you type; only the newest answer is shown.
+    {
+        let (result, error) = (result.clone(), error.clone());
+        use_effect_with((*request).clone(), move |req| {
+            let req = req.clone();
+            let mine = {
+                let mut s = seq.borrow_mut();
+                *s += 1;
+                *s
+            };
+            if req.token.trim().is_empty() {
+                result.set(None);
+                error.set(None);
+            } else {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let answer = ipc::call::<_, Inspection>("inspect_token", &Req { request: &req }).await;
+                    if *seq.borrow() != mine {
+                        return;
+                    }
+                    match answer {
+                        Ok(i) => {
+                            result.set(Some(i));
+                            error.set(None);
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            }
+        });
+    }
+
+    let update = |f: fn(&mut InspectRequest, String)| {
+        let request = request.clone();
+        Callback::from(move |v: String| {
+            let mut r = (*request).clone();
+            f(&mut r, v);
+            request.set(r);
+        })
+    };
+    let on_token =
+        update(|r, v| r.token = v).reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+    let on_key = update(|r, v| r.key = (!v.is_empty()).then_some(KeySource::Vault(v)))
+        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let on_secret = update(|r, v| r.key = (!v.is_empty()).then_some(KeySource::Secret(v)))
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_public = update(|r, v| r.key = (!v.trim().is_empty()).then_some(KeySource::Public(v)))
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+    let on_jwks_url = update(|r, v| r.key = (!v.trim().is_empty()).then_some(KeySource::JwksUrl(v.trim().to_string())))
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_shopify = update(|r, v| r.shopify_api_key = Some(v))
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_aud = update(|r, v| r.audience = Some(v))
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_leeway = update(|r, v| r.leeway = v.parse().unwrap_or(0))
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+
+    let on_mint = {
+        let (refs, minted, toast) = (mint_refs.clone(), minted.clone(), ctx.toast.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let val = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let key_id = refs.0.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let req = MintRequest::Shopify {
+                key_id,
+                api_key: val(&refs.1),
+                shop: val(&refs.2),
+                user: val(&refs.3),
+                lifetime: val(&refs.4).parse().unwrap_or(60),
+            };
+            let (minted, toast) = (minted.clone(), toast.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, Minted>("mint_token", &MintReq { request: &req }).await {
+                    Ok(m) => minted.set(Some(m.token)),
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
+    };
+    let inspect_minted = {
+        let (minted, request, token_ref) = (minted.clone(), request.clone(), token_ref.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(t) = &*minted {
+                if let Some(area) = token_ref.cast::<HtmlTextAreaElement>() {
+                    area.set_value(t);
+                }
+                let mut r = (*request).clone();
+                r.token = t.clone();
+                request.set(r);
+            }
+        })
+    };
+
+    let banner = match (&*result, &*error) {
+        (_, Some(e)) => html! {
+            <div class="verdict verdict-bad" id="verdict" data-verdict="error">
+                <div class="verdict-title">{&e.message}</div>
+                if let Some(h) = &e.hint { <div class="verdict-text">{h}</div> }
+            </div>
+        },
+        (Some(i), None) => html! {
+            <div class={classes!("verdict", verdict_class(i.verdict))} id="verdict" data-verdict={i.verdict.as_str()}>
+                <div class="verdict-title">
+                    {verdict_title(i.verdict)}
+                    if let Some(alg) = &i.alg { <span class="chip">{alg}</span> }
+                    { match &i.kind {
+                        keyden_protocol::TokenKind::ShopifySessionToken { shop } => html!{ <span class="chip">{format!("Shopify session token · {shop}")}</span> },
+                        keyden_protocol::TokenKind::MedusaJwt { actor_type } => html!{ <span class="chip">{format!("Medusa JWT · {actor_type}")}</span> },
+                        keyden_protocol::TokenKind::OpaqueKey { provider, kind, .. } => html!{ <span class="chip">{format!("{provider} {kind}")}</span> },
+                        _ => html!{},
+                    } }
+                </div>
+                <div class="verdict-text" id="diagnosis">{&i.diagnosis}</div>
+                if let Some(s) = &i.signer { <div class="verdict-text" id="signer">{format!("Signed with: {}", s.title)}</div> }
+            </div>
+        },
+        (None, None) => html! {
+            <div class="verdict verdict-info" id="verdict" data-verdict="none">
+                <div class="verdict-title">{"Paste a token"}</div>
+                <div class="verdict-text">{"A JWT (Shopify session token, Medusa JWT, any JWS) or an API key. It is decoded here, offline; nothing is stored."}</div>
+            </div>
+        },
+    };
+
+    let countdown = result.as_ref().and_then(|i| i.times.exp).map(|exp| {
+        let left = exp - *tick;
+        html! {
+            <div class={classes!("countdown", (left <= 0).then_some("expired"))} id="countdown">
+                { if left > 0 { format!("expires in {left} s") } else { format!("expired {}", relative(exp, *tick)) } }
+            </div>
+        }
+    });
+
+    let claims_table = result.as_ref().and_then(|i| i.claims.as_ref()).and_then(|c| c.as_object()).map(|claims| {
+        html! {
+            <table class="claims" id="claims">
+                { for claims.iter().map(|(k, v)| {
+                    let time = matches!(k.as_str(), "iat" | "nbf" | "exp" | "auth_time").then(|| v.as_i64()).flatten();
+                    html! {
+                        <tr>
+                            <th>{k}</th>
+                            <td><code>{value_text(v)}</code>
+                                if let Some(t) = time { <div class="muted small">{format!("{} · {}", date(t), relative(t, *tick))}</div> }
+                            </td>
+                        </tr>
+                    }
+                }) }
+            </table>
+        }
+    });
+
+    let key_options =
+        vault_keys.iter().map(|(id, label)| html! { <option value={id.clone()}>{label}</option> }).collect::<Html>();
+    html! {
+        <div class="inspector-screen">
+            <header class="toolbar"><div class="toolbar-row"><h1>{"Inspector"}</h1>
+                <span class="muted small">{"Why does my backend say 401? Paste the token."}</span></div></header>
+            <div class="inspector-body">
+                <section class="inspector-main">
+                    <textarea id="inspect-token" ref={token_ref} class="token-box" rows="4" spellcheck="false"
+                        placeholder="eyJhbGciOi… or shpat_…, sk_live_…" oninput={on_token} />
+                    { segments(&request.token) }
+                    {banner}
+                    { countdown.unwrap_or_default() }
+                    if let Some(i) = &*result {
+                        if let Some(h) = &i.header {
+                            <h3>{"Header"}</h3>
+                            <pre class="json">{serde_json::to_string_pretty(h).unwrap_or_default()}</pre>
+                        }
+                    }
+                    if let Some(t) = claims_table { <h3>{"Claims"}</h3>{t} }
+                </section>
+                <aside class="inspector-side">
+                    <h3>{"Verify with"}</h3>
+                    <label class="field">{"A key from the vault"}
+                        <select id="inspect-key" onchange={on_key}>
+                            <option value="">{"— decode only —"}</option>
+                            {key_options.clone()}
+                        </select>
+                    </label>
+                    <label class="field">{"…or paste an HMAC secret"}
+                        <input id="inspect-secret" type="password" oninput={on_secret} spellcheck="false" />
+                    </label>
+                    <label class="field">{"…or paste a PEM public key, JWK or JWKS"}
+                        <textarea id="inspect-public" rows="3" oninput={on_public} spellcheck="false" placeholder="-----BEGIN PUBLIC KEY-----" />
+                    </label>
+                    <label class="field">{"…or a JWKS URL (fetched once, cached offline)"}
+                        <input id="inspect-jwks-url" type="url" onchange={on_jwks_url} spellcheck="false" placeholder="https://…/.well-known/jwks.json" />
+                    </label>
+                    <label class="field">{"Shopify app client id (checks aud and iss)"}
+                        <input id="inspect-shopify" oninput={on_shopify} spellcheck="false" />
+                    </label>
+                    <label class="field">{"Expected audience"}
+                        <input id="inspect-aud" oninput={on_aud} spellcheck="false" />
+                    </label>
+                    <label class="field">{"Leeway (seconds)"}
+                        <input id="inspect-leeway" type="number" min="0" max="3600" value={request.leeway.to_string()} onchange={on_leeway} />
+                    </label>
+                    <p class="muted small">{"If the signature does not match, every secret in the vault — active and revoked — is tried to name the one that signed it."}</p>
+
+                    <h3>{"Mint a test token"}</h3>
+                    <form class="mint" onsubmit={on_mint} id="mint-form">
+                        <label class="field">{"Signed with (vault)"}
+                            <select id="mint-key" ref={mint_refs.0.clone()}>{key_options}</select>
+                        </label>
+                        <label class="field">{"Client id (aud)"}<input id="mint-api-key" ref={mint_refs.1.clone()} required=true /></label>
+                        <label class="field">{"Shop"}<input id="mint-shop" ref={mint_refs.2.clone()} placeholder="my-shop.myshopify.com" required=true /></label>
+                        <div class="row">
+                            <label class="field">{"User"}<input id="mint-user" ref={mint_refs.3.clone()} value="1" /></label>
+                            <label class="field">{"Lifetime (s)"}<input id="mint-lifetime" ref={mint_refs.4.clone()} type="number" value="60" min="1" /></label>
+                        </div>
+                        <button class="btn btn-primary" type="submit" id="mint-submit">{"Mint Shopify session token"}</button>
+                    </form>
+                    if let Some(t) = &*minted {
+                        <div class="minted">
+                            <code id="minted-token">{t}</code>
+                            <button class="btn" onclick={inspect_minted}>{"Inspect it"}</button>
+                        </div>
+                    }
+                </aside>
+            </div>
+        </div>
+    }
+}
