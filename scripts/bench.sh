@@ -40,6 +40,35 @@ NO_AT_BRIDGE=1 KEYDEN_DATA_DIR="$work/1k" KEYDEN_STARTUP_PROBE=exit APP="$root/t
 echo "launches (ms, in order; the first is the coldest): $(tr '\n' ' ' < "$work/starts")"
 sort -n "$work/starts" | awk '{a[NR]=$1} END {if (NR) printf "first painted list: median %d ms (min %d, max %d, n=%d)\n", a[int((NR+1)/2)], a[1], a[NR], NR; else print "no launch reported its first paint"}'
 
+echo; echo "== inspect: decode + verify inside the core (criterion)"
+cargo bench -q -p keyden-core --bench inspect 2>&1 | grep -E "^decode|time:|thrpt:"
+
+echo; echo "== inspect as a process, side by side with jwt-cli on the same tokens (hyperfine)"
+command -v jwt >/dev/null || cargo install -q jwt-cli@6.2.0 --locked
+fx=tests/fixtures/jwt/fixtures.json
+at=$(python3 -c "import json;print(json.load(open('$fx'))['at'])")
+field() { python3 -c "import json,sys;c=[c for c in json.load(open('$fx'))['cases'] if c['alg']=='$1'][0];sys.stdout.write(c.get('$2',''))"; }
+field HS256 secret_b64 | base64 -d > "$work/hs.key"
+field RS256 public_pem > "$work/rs.pem"; field ES256 public_pem > "$work/es.pem"
+for alg in HS256 RS256 ES256; do
+  tok=$(field $alg token)
+  case $alg in
+    HS256) k=(--secret-file "$work/hs.key"); j=(--secret "b64:$(field HS256 secret_b64)");;
+    RS256) k=(--key-file "$work/rs.pem"); j=(--secret "@$work/rs.pem");;
+    ES256) k=(--key-file "$work/es.pem"); j=(--secret "@$work/es.pem");;
+  esac
+  # Both must accept the token, or the comparison means nothing.
+  "$root/target/release/keyden" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok" >/dev/null
+  jwt decode --ignore-exp --alg "$alg" "${j[@]}" "$tok" >/dev/null
+  hyperfine -N --warmup 5 --runs 100 --export-json "$work/$alg.json" \
+    -n "keyden inspect $alg" "$root/target/release/keyden --data-dir $work/none inspect --at $at ${k[*]} $tok" \
+    -n "jwt-cli decode $alg" "jwt decode --ignore-exp --alg $alg ${j[*]} $tok" | grep -E "Time|±|faster"
+  python3 -c "import json;r=json.load(open('$work/$alg.json'))['results'];k,j=r[0]['mean'],r[1]['mean'];print(f'$alg: keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli time ratio {k/j:.2f}')"
+done
+
+echo; echo "== naming the signer among 1,000 vault secrets (real Secret Service)"
+scripts/with-keyring.sh cargo run -q --release -p keyden-core --example signer_search -- 1000
+
 echo; echo "== sizes"
 ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm ui/dist/*.wasm 2>/dev/null \
   | awk '{printf "%-70s %8.2f MiB\n", $9, $5/1048576}'
