@@ -15,6 +15,9 @@ const COMMANDS: &[&str] = &[
     "ui_ready",
     "inspect_token",
     "mint_token",
+    "save_inspection",
+    "inspection_history",
+    "clear_inspection_history",
 ];
 
 fn main() {

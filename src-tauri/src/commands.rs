@@ -7,8 +7,8 @@ use keyden_core::inspect::{self, keys};
 use keyden_core::secret::SecretValue;
 use keyden_core::vault::{NewKeyMeta, Use};
 use keyden_protocol::{
-    CopyReceipt, InspectRequest, Inspection, KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, KeySource, MintRequest,
-    Minted, NewKey, Revealed, Settings,
+    CopyReceipt, HistoryEntry, InspectRequest, Inspection, KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, KeySource,
+    MintRequest, Minted, NewKey, Revealed, Settings,
 };
 use tauri::{AppHandle, State};
 use zeroize::Zeroize;
@@ -90,7 +90,28 @@ pub fn ui_ready(app: AppHandle) {
 /// Inspects a token: decode, verify with the chosen key, and let the vault name the signer.
 #[tauri::command]
 pub async fn inspect_token(state: State<'_, AppState>, request: InspectRequest) -> AppResult<Inspection> {
+    run_inspection(state.vault().await?, &request).await
+}
+
+/// Keeps an inspection in the history, on the user's request: header and claims, never the signature.
+#[tauri::command]
+pub async fn save_inspection(state: State<'_, AppState>, request: InspectRequest) -> AppResult<HistoryEntry> {
     let vault = state.vault().await?;
+    let inspection = run_inspection(vault, &request).await?;
+    Ok(inspect::history::save(vault.database(), &request.token, &inspection, vault.now()).await?)
+}
+
+#[tauri::command]
+pub async fn inspection_history(state: State<'_, AppState>) -> AppResult<Vec<HistoryEntry>> {
+    Ok(inspect::history::list(state.vault().await?.database(), 50).await?)
+}
+
+#[tauri::command]
+pub async fn clear_inspection_history(state: State<'_, AppState>) -> AppResult<()> {
+    Ok(inspect::history::clear(state.vault().await?.database()).await?)
+}
+
+async fn run_inspection(vault: &keyden_core::vault::Vault, request: &InspectRequest) -> AppResult<Inspection> {
     let now = vault.now();
     let key = match &request.key {
         None => None,

@@ -41,6 +41,9 @@ fn main() {
             commands::ui_ready,
             commands::inspect_token,
             commands::mint_token,
+            commands::save_inspection,
+            commands::inspection_history,
+            commands::clear_inspection_history,
         ])
         .run(tauri::generate_context!())
         .expect("Keyden failed to start its window");

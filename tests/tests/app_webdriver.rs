@@ -309,6 +309,16 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
     assert!(diagnosis.contains("signed with 'Staging app client secret'"), "{diagnosis}");
     shot(&c, "inspector-invalid-signature.png").await;
 
+    // Kept in the history on request — header and claims only: the signature is in no file.
+    visible(&c, "#save-history").await.click().await.unwrap();
+    let entry = visible(&c, "#history .history-item").await;
+    assert!(entry.text().await.unwrap().contains("Shopify session token"));
+    let signature = token.rsplit('.').next().unwrap();
+    for f in s.files() {
+        let bytes = std::fs::read(&f).unwrap();
+        assert_eq!(keyden_tests::occurrences(&bytes, signature.as_bytes()), 0, "{} holds the signature", f.display());
+    }
+
     // Mint a fresh token with the prod secret and inspect it: valid with that key, counting down.
     visible(&c, "#mint-key").await.select_by_value(&prod).await.unwrap();
     visible(&c, "#mint-api-key").await.send_keys("client-prod").await.unwrap();

@@ -480,3 +480,15 @@ pub enum MintRequest {
 pub struct Minted {
     pub token: String,
 }
+
+/// An inspection the user chose to keep: header and claims only, the signature dropped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub saved_at: i64,
+    /// `header.claims.` — the token without its signature.
+    pub unsigned: String,
+    pub verdict: Verdict,
+    /// e.g. "HS256 Shopify session token · demo.myshopify.com".
+    pub summary: String,
+}

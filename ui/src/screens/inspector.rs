@@ -7,7 +7,7 @@ use crate::components::toast::Toast;
 use crate::ipc;
 use crate::time::{date, now, relative};
 use keyden_protocol::{
-    ErrorReply, InspectRequest, Inspection, KeyList, KeyQuery, KeySource, MintRequest, Minted, Verdict,
+    ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyList, KeyQuery, KeySource, MintRequest, Minted, Verdict,
 };
 use serde::Serialize;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -85,6 +85,22 @@ pub fn inspector_screen() -> Html {
     let tick = use_state(now);
     let seq = use_mut_ref(|| 0u32);
     let minted = use_state(|| None::<String>);
+    let history = use_state(Vec::<HistoryEntry>::new);
+    let reload_history = {
+        let history = history.clone();
+        Callback::from(move |_: ()| {
+            let history = history.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(h) = ipc::call::<_, Vec<HistoryEntry>>("inspection_history", &()).await {
+                    history.set(h);
+                }
+            });
+        })
+    };
+    {
+        let reload_history = reload_history.clone();
+        use_effect_with((), move |_| reload_history.emit(()));
+    }
     let token_ref = use_node_ref();
     let mint_refs = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
 
@@ -203,6 +219,46 @@ pub fn inspector_screen() -> Html {
         })
     };
 
+    let on_save = {
+        let (request, reload_history, toast) = (request.clone(), reload_history.clone(), ctx.toast.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (req, reload_history, toast) = ((*request).clone(), reload_history.clone(), toast.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, HistoryEntry>("save_inspection", &Req { request: &req }).await {
+                    Ok(_) => {
+                        toast.emit(Toast::ok("Kept in the history, without the signature."));
+                        reload_history.emit(());
+                    }
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
+    };
+    let on_clear_history = {
+        let reload_history = reload_history.clone();
+        Callback::from(move |_: MouseEvent| {
+            let reload_history = reload_history.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = ipc::call::<_, ()>("clear_inspection_history", &()).await;
+                reload_history.emit(());
+            });
+        })
+    };
+    let load = {
+        let (request, token_ref) = (request.clone(), token_ref.clone());
+        move |unsigned: String| {
+            let (request, token_ref) = (request.clone(), token_ref.clone());
+            Callback::from(move |_: MouseEvent| {
+                if let Some(area) = token_ref.cast::<HtmlTextAreaElement>() {
+                    area.set_value(&unsigned);
+                }
+                let mut r = (*request).clone();
+                r.token = unsigned.clone();
+                request.set(r);
+            })
+        }
+    };
+
     let banner = match (&*result, &*error) {
         (_, Some(e)) => html! {
             <div class="verdict verdict-bad" id="verdict" data-verdict="error">
@@ -273,7 +329,14 @@ pub fn inspector_screen() -> Html {
                         placeholder="eyJhbGciOi… or shpat_…, sk_live_…" oninput={on_token} />
                     { segments(&request.token) }
                     {banner}
-                    { countdown.unwrap_or_default() }
+                    <div class="row">
+                        { countdown.unwrap_or_default() }
+                        <span class="spacer" />
+                        if result.as_ref().is_some_and(|i| i.claims.is_some()) {
+                            <button class="btn btn-ghost" id="save-history" onclick={on_save}
+                                title="Keeps the header and claims; the signature is dropped">{"Keep in history"}</button>
+                        }
+                    </div>
                     if let Some(i) = &*result {
                         if let Some(h) = &i.header {
                             <h3>{"Header"}</h3>
@@ -309,6 +372,24 @@ pub fn inspector_screen() -> Html {
                         <input id="inspect-leeway" type="number" min="0" max="3600" value={request.leeway.to_string()} onchange={on_leeway} />
                     </label>
                     <p class="muted small">{"If the signature does not match, every secret in the vault — active and revoked — is tried to name the one that signed it."}</p>
+
+                    <h3>{"History"}</h3>
+                    if history.is_empty() {
+                        <p class="muted small">{"Nothing kept. Inspections are not stored unless you ask (Keep in history); signatures never are."}</p>
+                    } else {
+                        <ol class="history" id="history">
+                            { for history.iter().map(|h| html! {
+                                <li>
+                                    <button class="history-item" onclick={load(h.unsigned.clone())}>
+                                        <span class={classes!("dot", verdict_class(h.verdict))} />
+                                        <span>{&h.summary}</span>
+                                        <span class="muted small">{format!("{} · {}", verdict_title(h.verdict), relative(h.saved_at, *tick))}</span>
+                                    </button>
+                                </li>
+                            }) }
+                        </ol>
+                        <button class="btn btn-ghost" id="clear-history" onclick={on_clear_history}>{"Clear history"}</button>
+                    }
 
                     <h3>{"Mint a test token"}</h3>
                     <form class="mint" onsubmit={on_mint} id="mint-form">

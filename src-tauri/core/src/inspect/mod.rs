@@ -9,6 +9,7 @@
 
 pub mod decode;
 mod diagnose;
+pub mod history;
 pub mod jwks;
 pub mod keys;
 pub mod mint;
