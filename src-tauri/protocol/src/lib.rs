@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// How far an instant is from now, as both skins print it: "in 42 s", "3 min ago", "just now".
 pub fn relative_time(t: i64, now: i64) -> String {
-    let d = t - now;
+    let d = t.saturating_sub(now);
     let a = d.unsigned_abs();
     let amount = match a {
         0..5 => return "just now".into(),
@@ -114,7 +114,8 @@ impl KeyRecord {
 
     /// Active and expiring within `days` days (or already past its expiry).
     pub fn expires_within(&self, now: i64, days: u32) -> bool {
-        self.status == KeyStatus::Active && self.expires_at.is_some_and(|e| e <= now + i64::from(days) * 86_400)
+        self.status == KeyStatus::Active
+            && self.expires_at.is_some_and(|e| e <= now.saturating_add(i64::from(days) * 86_400))
     }
 }
 

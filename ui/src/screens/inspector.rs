@@ -291,7 +291,7 @@ pub fn inspector_screen() -> Html {
     };
 
     let countdown = result.as_ref().and_then(|i| i.times.exp).map(|exp| {
-        let left = exp - *tick;
+        let left = exp.saturating_sub(*tick);
         html! {
             <div class={classes!("countdown", (left <= 0).then_some("expired"))} id="countdown">
                 { if left > 0 { format!("expires in {left} s") } else { format!("expired {}", relative(exp, *tick)) } }

@@ -73,7 +73,7 @@ pub(super) fn sentence(
         ),
         Verdict::Expired => {
             let exp = times.exp.unwrap_or_default();
-            let by = times.at - exp;
+            let by = times.at.saturating_sub(exp);
             let mut s = format!(
                 "Expired {} ago, at {}{life}. The token's own clock ran out, not your API key's: get a new token.",
                 duration(by),

@@ -199,8 +199,8 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
             Err(why) => facts.malformed = facts.malformed.take().or(Some(why)),
         }
     }
-    times.lifetime_seconds = times.exp.zip(times.iat).map(|(e, i)| e - i);
-    times.expires_in_seconds = times.exp.map(|e| e - at);
+    times.lifetime_seconds = times.exp.zip(times.iat).map(|(e, i)| e.saturating_sub(i));
+    times.expires_in_seconds = times.exp.map(|e| e.saturating_sub(at));
 
     let mut findings = Vec::new();
     if facts.malformed.is_some() {
@@ -222,10 +222,10 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
             }
         }
     }
-    if times.nbf.is_some_and(|nbf| at < nbf - opts.leeway) {
+    if times.nbf.is_some_and(|nbf| at < nbf.saturating_sub(opts.leeway)) {
         findings.push(Verdict::NotYetValid);
     }
-    if times.exp.is_some_and(|exp| at >= exp + opts.leeway) {
+    if times.exp.is_some_and(|exp| at >= exp.saturating_add(opts.leeway)) {
         findings.push(Verdict::Expired);
     }
     if let Some(expected) = opts.audience.as_ref().or(opts.shopify_api_key.as_ref()) {

@@ -294,3 +294,14 @@ fn huge_input_is_refused_without_parsing() {
     assert_eq!(i.verdict, Verdict::Malformed);
     assert!(i.diagnosis.contains("refuses"), "{}", i.diagnosis);
 }
+
+#[test]
+fn extreme_numeric_dates_and_leeway_do_not_overflow() {
+    // Found by the property test: exp − iat overflowed i64.
+    let t = token(r#"{"exp":-1042354078909764375,"iat":8181017957945011434,"nbf":-9223372036854775808}"#);
+    let i = analyze(&t, &Options { at: 0, leeway: i64::MAX, ..Default::default() }).inspection;
+    assert_eq!(i.times.lifetime_seconds, Some(i64::MIN));
+    assert_eq!(i.verdict, Verdict::Unverified, "an enormous leeway forgives everything: {}", i.diagnosis);
+    let i = analyze(&t, &Options { at: i64::MAX, ..Default::default() }).inspection;
+    assert_eq!(i.verdict, Verdict::Expired);
+}
