@@ -48,6 +48,24 @@ async fn main() {
     }
     let warm = t.elapsed() / runs;
 
+    // The path before bulk reads: one keyring-crate call (one Secret Service session) per key.
+    let ids: Vec<String> = fresh.list(&Default::default()).await.unwrap().keys.into_iter().map(|k| k.id).collect();
+    let keyring = OsKeyring::default();
+    let t = Instant::now();
+    for id in &ids {
+        keyden_core::secret_store::SecretStore::get(&keyring, id).unwrap();
+    }
+    let one_by_one = t.elapsed();
+    let t = Instant::now();
+    keyden_core::secret_store::SecretStore::get_many(&keyring, &ids).unwrap();
+    let bulk = t.elapsed();
+    println!(
+        "reading {} secrets: one by one {:.0} ms, in one session {:.0} ms",
+        ids.len(),
+        one_by_one.as_secs_f64() * 1e3,
+        bulk.as_secs_f64() * 1e3
+    );
+
     // Floor: the same number of HMAC verifications with keys already in memory, nothing else.
     let secrets: Vec<_> = (0..n).map(|i| keys::secret(format!("shpss_{i:032x}").as_bytes(), "k").unwrap()).collect();
     let t = Instant::now();

@@ -58,6 +58,12 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError>;
     /// `Ok(false)` when there was nothing to remove.
     fn remove(&self, id: &str) -> Result<bool, KeyringError>;
+
+    /// Several entries at once, in the order asked; stores that can do better than one call per id
+    /// override it.
+    fn get_many(&self, ids: &[String]) -> Result<Vec<Option<SecretValue>>, KeyringError> {
+        ids.iter().map(|id| self.get(id)).collect()
+    }
 }
 
 /// The platform keyring through the `keyring` crate (Secret Service on Linux, Keychain on macOS,
@@ -120,6 +126,42 @@ impl SecretStore for OsKeyring {
             Err(::keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_error(id, e)),
         }
+    }
+
+    /// On Linux: one Secret Service session and one search for all of Keyden's items, instead of a
+    /// new encrypted session per key — the difference between seconds and milliseconds for 1,000 keys.
+    #[cfg(target_os = "linux")]
+    fn get_many(&self, ids: &[String]) -> Result<Vec<Option<SecretValue>>, KeyringError> {
+        bulk::get_many(&self.service, ids).or_else(|e| {
+            tracing::debug!(error = %e, "bulk keyring read failed; reading one by one");
+            ids.iter().map(|id| self.get(id)).collect()
+        })
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod bulk {
+    use super::{KeyringError, SecretValue};
+    use dbus_secret_service::{EncryptionType, SecretService};
+    use std::collections::HashMap;
+
+    pub fn get_many(service: &str, ids: &[String]) -> Result<Vec<Option<SecretValue>>, KeyringError> {
+        let fail = |e: dbus_secret_service::Error| KeyringError::Unavailable(e.to_string());
+        let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+        let found = ss.search_items(HashMap::from([("service", service)])).map_err(fail)?;
+        if !found.locked.is_empty() {
+            ss.unlock_all(&found.locked.iter().collect::<Vec<_>>()).map_err(|e| KeyringError::Locked(e.to_string()))?;
+        }
+        let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut by_id = HashMap::new();
+        for item in found.unlocked.iter().chain(found.locked.iter()) {
+            let attrs = item.get_attributes().map_err(fail)?;
+            let Some(user) = attrs.get("username").filter(|u| wanted.contains(u.as_str())) else { continue };
+            let bytes = item.get_secret().map_err(fail)?;
+            let text = String::from_utf8(bytes).map_err(|_| KeyringError::BadEncoding(user.clone()))?;
+            by_id.insert(user.clone(), SecretValue::from_stored(text));
+        }
+        Ok(ids.iter().map(|id| by_id.remove(id)).collect())
     }
 }
 

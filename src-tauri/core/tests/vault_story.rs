@@ -32,10 +32,17 @@ async fn a_key_lives_in_the_os_keyring_and_only_metadata_in_sqlite() {
     }
 
     assert!(matches!(vault.add(meta, secret("sk_other_000000")).await, Err(VaultError::OneActiveKey { .. })));
+
+    // The bulk read (one Secret Service session) agrees with one-by-one reads, order and gaps kept.
+    let other = NewKeyMeta { title: "Other".into(), kind: Some(KeyKind::Token), ..Default::default() };
+    let second = vault.add(other, secret("tok_second_value_123")).await.unwrap();
+    let many = keyring.get_many(&[second.id.clone(), "key_missing".into(), key.id.clone()]).unwrap();
+    let many: Vec<_> = many.iter().map(|v| v.as_ref().map(|s| s.expose().to_string())).collect();
+    assert_eq!(many, [Some("tok_second_value_123".to_string()), None, Some(value.clone())]);
     let (_, revealed) = vault.use_secret(&key.id, Use::Reveal, "").await.unwrap();
     assert_eq!(revealed.expose(), value);
     vault.revoke(&key.id).await.unwrap();
     vault.delete(&key.id).await.unwrap();
     assert!(keyring.get(&key.id).unwrap().is_none(), "delete removes the keyring entry");
-    assert_eq!(vault.list(&KeyQuery::default()).await.unwrap().facets.total, 0);
+    assert_eq!(vault.list(&KeyQuery::default()).await.unwrap().facets.total, 1, "only the other key is left");
 }
