@@ -59,6 +59,10 @@ async fn main() {
     let t = Instant::now();
     keyden_core::secret_store::SecretStore::get_many(&keyring, &ids).unwrap();
     let bulk = t.elapsed();
+    let again = open().await;
+    let t = Instant::now();
+    again.find_signer(&analysis).await.unwrap();
+    println!("a second cold search (new vault, after the reads above): {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     println!(
         "reading {} secrets: one by one {:.0} ms, in one session {:.0} ms",
         ids.len(),

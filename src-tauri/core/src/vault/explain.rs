@@ -31,7 +31,7 @@ impl Vault {
         }
         let keys = self.rows().list(&KeyQuery::default(), self.now()).await?;
         let ids: Vec<String> = keys.iter().map(|k| k.id.clone()).collect();
-        let secrets = self.keyring(move |s| ids.iter().map(|id| s.get(id)).collect::<Result<Vec<_>, _>>()).await?;
+        let secrets = self.keyring(move |s| s.get_many(&ids)).await?;
         let loaded: Vec<_> = keys.into_iter().zip(secrets).filter_map(|(k, s)| s.map(|s| (k, s))).collect();
         let loaded = std::sync::Arc::new(loaded);
         *cache = Some(loaded.clone());
