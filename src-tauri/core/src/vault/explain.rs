@@ -8,6 +8,9 @@ use crate::inspect::{Algorithm, Analysis, SignatureState};
 use crate::secret::SecretValue;
 use keyden_protocol::{relative_time, KeyQuery, KeyRecord, KeyStatus, TokenKind, VaultMatch, Verdict};
 
+/// Repeated verifications with one key within this many seconds share one audit line.
+const VERIFY_AUDIT_EVERY_SECONDS: i64 = 60;
+
 fn vault_match(k: &KeyRecord) -> VaultMatch {
     VaultMatch { id: k.id.clone(), title: k.title.clone(), status: k.status, revoked_at: k.revoked_at }
 }
@@ -138,7 +141,19 @@ impl Vault {
         let id = key.id.clone();
         let secret =
             self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
-        self.audit(&key, keyden_protocol::AuditAction::Verify, "used to verify or mint a token").await?;
+        // The Inspector verifies on every keystroke: one audit line per key per minute says the same.
+        let now = self.now();
+        let recent = {
+            let mut last = self.last_verify_audit.lock().await;
+            let recent = last.get(&key.id).is_some_and(|at| now - at < VERIFY_AUDIT_EVERY_SECONDS);
+            if !recent {
+                last.insert(key.id.clone(), now);
+            }
+            recent
+        };
+        if !recent {
+            self.audit(&key, keyden_protocol::AuditAction::Verify, "used to verify or mint a token").await?;
+        }
         Ok((key, secret))
     }
 }

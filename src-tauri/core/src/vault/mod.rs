@@ -63,6 +63,8 @@ pub struct Vault {
     fingerprinter: OnceCell<Arc<Fingerprinter>>,
     /// Secrets read for the signer search, kept for this vault's life (zeroized when dropped).
     hmac_cache: tokio::sync::Mutex<Option<Arc<SecretsLoaded>>>,
+    /// When each key was last audited as used for verification (see `verification_secret`).
+    last_verify_audit: tokio::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 /// Keys with their secret values, as the signer search holds them.
@@ -77,8 +79,15 @@ impl Vault {
         origin: &'static str,
     ) -> Result<(Self, RecoveryReport), VaultError> {
         let db = Database::open(&data_dir.join(crate::paths::DATABASE_FILE)).await?;
-        let vault =
-            Vault { db, secrets, clock, origin, fingerprinter: OnceCell::new(), hmac_cache: Default::default() };
+        let vault = Vault {
+            db,
+            secrets,
+            clock,
+            origin,
+            fingerprinter: OnceCell::new(),
+            hmac_cache: Default::default(),
+            last_verify_audit: Default::default(),
+        };
         let report = vault.recover().await?;
         Ok((vault, report))
     }

@@ -285,3 +285,16 @@ async fn a_pasted_value_is_recognised_by_fingerprint() {
     assert_eq!(found.into_iter().map(|r| r.id).collect::<Vec<_>>(), [k.id]);
     assert!(f.vault.find_by_value(&secret("sk_unknown_000000000")).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn repeated_verifications_share_one_audit_line_a_minute() {
+    let f = fixture().await;
+    let k = f.vault.add(meta("Verifier"), secret("sk_verifier_000000000")).await.unwrap();
+    for _ in 0..5 {
+        f.vault.verification_secret(&k.id).await.unwrap();
+    }
+    f.clock.advance(61);
+    f.vault.verification_secret(&k.id).await.unwrap();
+    let log = f.vault.audit_log(Some(&k.id), 50).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == AuditAction::Verify).count(), 2);
+}
