@@ -7,7 +7,7 @@
 #     Xvfb: from just before exec to the UI's first animation frame after the list is in the DOM,
 #     reported by the app itself (KEYDEN_STARTUP_PROBE=exit prints the wall clock, then quits);
 #  4. sizes: app and CLI binaries, .deb and .rpm, the wasm.
-# Needs the release build (scripts/test.sh or `tauri build`).  RUNS=5 by default.
+# Builds the release CLI and app first; sizes of .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,6 +15,10 @@ runs=${RUNS:-5}
 export PATH="$root/ui/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
 work=$(mktemp -d -t keyden-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
+
+echo "== building what is measured (release)"
+cargo build -q --release -p keyden-cli
+tauri build --no-bundle >/dev/null
 
 echo "== seeding"
 cargo run -q --release -p keyden-core --example seed -- "$work/10k" 10000
