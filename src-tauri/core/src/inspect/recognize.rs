@@ -97,6 +97,18 @@ mod tests {
     }
 
     #[test]
+    fn jwt_kinds_are_told_apart_by_their_claims() {
+        let claims = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let medusa =
+            claims(serde_json::json!({"actor_id": "user_01", "actor_type": "user", "auth_identity_id": "authid_01"}));
+        assert_eq!(jwt_kind(&medusa), TokenKind::MedusaJwt { actor_type: "user".into() });
+        let shopify =
+            claims(serde_json::json!({"iss": "https://a.myshopify.com/admin", "dest": "https://A.myshopify.com"}));
+        assert_eq!(jwt_kind(&shopify), TokenKind::ShopifySessionToken { shop: "a.myshopify.com".into() });
+        assert_eq!(jwt_kind(&claims(serde_json::json!({"iss": "https://a.myshopify.com/admin"}))), TokenKind::Jwt);
+    }
+
+    #[test]
     fn hosts_are_compared_lowercased() {
         assert_eq!(host("https://Shop.myshopify.com/admin").as_deref(), Some("shop.myshopify.com"));
         assert_eq!(host("shop.myshopify.com"), None);
