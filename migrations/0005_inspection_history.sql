@@ -7,3 +7,6 @@ CREATE TABLE inspection_history (
     verdict   TEXT NOT NULL,
     summary   TEXT NOT NULL
 );
+
+-- The Inspector looks keys up by account (a token's audience is a client id) on every keystroke.
+CREATE INDEX keys_account ON keys (account);

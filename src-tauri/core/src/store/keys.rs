@@ -199,6 +199,17 @@ impl KeyRows<'_> {
         rows.iter().map(decode).collect()
     }
 
+    /// Settled keys whose account is `account` (a client id, for the Inspector's audience lookup).
+    pub async fn by_account(&self, account: &str) -> Result<Vec<KeyRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM keys WHERE account = ? AND pending IS NULL ORDER BY created_at"
+        ))
+        .bind(account)
+        .fetch_all(&self.0.pool)
+        .await?;
+        rows.iter().map(decode).collect()
+    }
+
     pub async fn by_fingerprint(&self, fingerprint: &str) -> Result<Vec<KeyRow>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE fingerprint = ? AND pending IS NULL"))
             .bind(fingerprint)

@@ -96,9 +96,9 @@ impl Vault {
         }
         // The audience, when a vault key's account holds that client id.
         if let Some(aud) = i.claims.as_ref().and_then(|c| c.get("aud")).and_then(|a| a.as_str()) {
-            let q = KeyQuery::default();
-            if let Ok(keys) = self.rows().list(&q, now).await {
-                i.vault_matches = keys.iter().filter(|k| k.account == aud).map(vault_match).collect();
+            // A targeted query: the Inspector runs this on every keystroke, whatever the vault's size.
+            if let Ok(keys) = self.rows().by_account(aud).await {
+                i.vault_matches = keys.iter().map(|r| vault_match(&r.record)).collect();
                 if i.verdict == Verdict::WrongAudience {
                     if let Some(m) = i.vault_matches.first() {
                         i.diagnosis
