@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then runs every test Keyden has — format, lints, unit and
 # story tests against a real SQLite file and a real Secret Service, black-box CLI tests, the release
-# build with its .deb/.rpm, and the real app window driven through WebDriver under Xvfb.
+# build with its .deb/.rpm, the provider tests against a real Medusa v2 server, and the real app window
+# driven through WebDriver under Xvfb.
 #   scripts/test.sh            (CI runs exactly this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,14 @@ step "unit, story and black-box CLI tests (real SQLite, real Secret Service, Xvf
 cargo build --locked -p keyden-cli
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
   cargo test --locked --workspace --exclude keyden-ui --exclude keyden-app
+
+step "a real Medusa v2 server (npm + PostgreSQL on 127.0.0.1, 5 s admin sessions)"
+tests/medusa/setup.sh
+tests/medusa/stop.sh >/dev/null 2>&1 || true
+export MEDUSA_PORT=9100 KEYDEN_MEDUSA_URL=http://127.0.0.1:9100 KEYDEN_MEDUSA_JWT_SECONDS=5
+JWT_EXPIRES_IN=5s tests/medusa/start.sh >/dev/null
+trap 'tests/medusa/stop.sh >/dev/null 2>&1 || true' EXIT
+scripts/with-keyring.sh cargo test --locked -p keyden-tests --test medusa_real -- --ignored --test-threads=1
 
 step "the real app window through WebDriver"
 rm -rf tests/artifacts

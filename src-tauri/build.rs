@@ -18,6 +18,16 @@ const COMMANDS: &[&str] = &[
     "save_inspection",
     "inspection_history",
     "clear_inspection_history",
+    "list_accounts",
+    "add_account",
+    "remove_account",
+    "sync_account",
+    "sync_progress",
+    "create_remote_key",
+    "rotate_key",
+    "check_key",
+    "minis_verify",
+    "reminders",
 ];
 
 fn main() {

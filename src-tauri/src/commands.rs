@@ -1,5 +1,7 @@
 //! The IPC skin: each command translates, calls one core function, and returns a protocol type or an
-//! `{code, message, hint}` error. No rule is decided here. Only `reveal_key` returns a secret value.
+//! `{code, message, hint}` error. No rule is decided here. Only `reveal_key` returns a secret value (and
+//! `remote::create_remote_key`/`rotate_key`, whose new secret is shown once). Edit, revoke and delete go
+//! through the providers layer: a linked key changes at its provider first.
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -28,23 +30,34 @@ pub async fn add_key(state: State<'_, AppState>, key: NewKey) -> AppResult<KeyRe
     let NewKey { title, provider, account, environment, owner, kind, expires_at, notes, mut secret } = key;
     let value = SecretValue::from_input(secret.as_bytes().to_vec());
     secret.zeroize();
-    let meta = NewKeyMeta { title, provider, account, environment, owner, kind: Some(kind), expires_at, notes };
+    let meta = NewKeyMeta {
+        title,
+        provider,
+        account,
+        environment,
+        owner,
+        kind: Some(kind),
+        expires_at,
+        notes,
+        remote_id: None,
+        redacted: None,
+    };
     Ok(state.vault().await?.add(meta, value?).await?)
 }
 
 #[tauri::command]
 pub async fn edit_key(state: State<'_, AppState>, id: String, edit: KeyEdit) -> AppResult<KeyRecord> {
-    Ok(state.vault().await?.edit(&id, edit).await?)
+    Ok(state.providers().await?.edit_key(&id, edit).await?)
 }
 
 #[tauri::command]
 pub async fn revoke_key(state: State<'_, AppState>, id: String) -> AppResult<KeyRecord> {
-    Ok(state.vault().await?.revoke(&id).await?)
+    Ok(state.providers().await?.revoke_key(&id).await?)
 }
 
 #[tauri::command]
 pub async fn delete_key(state: State<'_, AppState>, id: String) -> AppResult<KeyRecord> {
-    Ok(state.vault().await?.delete(&id).await?)
+    Ok(state.providers().await?.delete_key(&id).await?)
 }
 
 /// The explicit reveal: the one reply that carries a value.
@@ -77,6 +90,7 @@ pub fn set_settings(app: AppHandle, state: State<'_, AppState>, settings: Settin
 /// start-up bench can subtract its own launch time (`=exit` also quits, for repeated runs).
 #[tauri::command]
 pub fn ui_ready(app: AppHandle) {
+    crate::reminders::start(&app);
     let Ok(probe) = std::env::var("KEYDEN_STARTUP_PROBE") else {
         return;
     };

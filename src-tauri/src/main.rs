@@ -5,6 +5,8 @@
 mod clipboard;
 mod commands;
 mod error;
+mod reminders;
+mod remote;
 mod settings;
 mod state;
 
@@ -26,6 +28,7 @@ fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::new(data_dir_arg()))
         .invoke_handler(tauri::generate_handler![
             commands::list_keys,
@@ -44,6 +47,16 @@ fn main() {
             commands::save_inspection,
             commands::inspection_history,
             commands::clear_inspection_history,
+            remote::list_accounts,
+            remote::add_account,
+            remote::remove_account,
+            remote::sync_account,
+            remote::sync_progress,
+            remote::create_remote_key,
+            remote::rotate_key,
+            remote::check_key,
+            remote::minis_verify,
+            remote::reminders,
         ])
         .run(tauri::generate_context!())
         .expect("Keyden failed to start its window");

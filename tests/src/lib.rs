@@ -1,6 +1,10 @@
 //! Helpers for Keyden's black-box tests: run the built `keyden` binary as a process against a
 //! throw-away data directory, inside the private Secret Service that `scripts/test.sh` starts.
 
+pub mod fakes;
+pub mod http;
+pub mod medusa;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -27,6 +31,7 @@ pub fn keyden_bin() -> PathBuf {
 /// One data directory, fresh per test.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -37,7 +42,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(o: Output) -> Self {
+    pub fn from(o: Output) -> Self {
         Run {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -75,7 +80,13 @@ impl Default for Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
-        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
+        Sandbox { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
+    }
+
+    /// An environment variable for every run in this sandbox (e.g. shorter HTTP timeouts).
+    pub fn with_env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -86,6 +97,7 @@ impl Sandbox {
         let mut c = Command::new(keyden_bin());
         c.arg("--data-dir").arg(self.path()).args(args);
         c.env_remove("KEYDEN_DATA_DIR").env_remove("KEYDEN_TEST_PAUSE_AT");
+        c.envs(self.env.iter().map(|(k, v)| (k, v)));
         c
     }
 

@@ -332,3 +332,137 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
     shot(&c, "inspector-valid.png").await;
     c.close().await.unwrap();
 }
+
+/// Clicks an element by CSS (scrolled into view first), retrying while it is not yet interactable
+/// (a dialog still opening, a button still disabled).
+async fn click(c: &Client, css: &str) {
+    let mut last = None;
+    for _ in 0..50 {
+        match visible(c, css).await.click().await {
+            Ok(()) => return,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shot(c, "failure.png").await;
+    std::fs::write(artifacts().join("failure.html"), c.source().await.unwrap_or_default()).unwrap();
+    panic!("cannot click {css}: {last:?}");
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    wait_css(c, css).await.text().await.unwrap()
+}
+
+/// Waits until the element's text contains `want`.
+async fn wait_text(c: &Client, css: &str, want: &str) -> String {
+    for _ in 0..150 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            let t = e.text().await.unwrap_or_default();
+            if t.contains(want) {
+                return t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shot(c, "failure.png").await;
+    panic!("{css} never said {want:?}; it says {:?}", text(c, css).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the release app, tauri-driver, a display and the Medusa server: run by scripts/test.sh"]
+async fn a_medusa_account_in_the_app_sync_create_and_revoke() {
+    use keyden_tests::medusa;
+    let (admin, _) = medusa::signed_in();
+    medusa::clean_slate(&admin);
+    let s = Sandbox::new();
+    let (_driver, c) = start(&s, 4448).await;
+    wait_css(&c, "body[data-ready='list']").await;
+
+    // Add the account in the app: the connection is tested as part of adding.
+    click(&c, "#nav-accounts").await;
+    wait_css(&c, "#no-accounts").await;
+    click(&c, "#add-account").await;
+    wait_css(&c, "#a-name").await.send_keys("shop").await.unwrap();
+    wait_css(&c, "#a-url").await.send_keys(&medusa::url()).await.unwrap();
+    wait_css(&c, "#a-email").await.send_keys(medusa::EMAIL).await.unwrap();
+    wait_css(&c, "#a-secret").await.send_keys("wrong-password").await.unwrap();
+    click(&c, "#account-submit").await;
+    wait_text(&c, "#account-error", "Invalid email or password").await;
+    shot(&c, "accounts-add-refused.png").await;
+    wait_css(&c, "#a-secret").await.send_keys(medusa::PASSWORD).await.unwrap();
+    click(&c, "#account-submit").await;
+    wait_css(&c, ".account-card[data-name='shop']").await;
+    wait_gone(&c, "#account-form").await;
+
+    // Sync now: the mirror fills, the card says when.
+    click(&c, "#sync-shop").await;
+    wait_css(&c, ".account-card[data-name='shop'] .badge-synced").await;
+    let synced = text(&c, ".account-card[data-name='shop'] .last-synced").await;
+    assert!(synced.contains("keys"), "{synced}");
+
+    // Create a key remotely: the secret is shown once and is already in the keyring.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let title = format!("WebDriver key {nanos:x}");
+    click(&c, "#new-remote-shop").await;
+    wait_css(&c, "#r-title").await.send_keys(&title).await.unwrap();
+    click(&c, "#remote-submit").await;
+    let secret = text(&c, "#secret-once").await;
+    assert!(secret.starts_with("sk_") && secret.len() == 67, "{secret}");
+    shot(&c, "accounts-secret-once.png").await;
+    let created = s.run(&["--json", "keys", "show", &title]).ok().json();
+    let id = created["key"]["id"].as_str().unwrap().to_string();
+    let remote_id = created["key"]["remote_id"].as_str().unwrap().to_string();
+    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(secret.as_str()));
+    click(&c, "#secret-once-done").await;
+    wait_gone(&c, "#secret-once").await;
+    shot(&c, "accounts.png").await;
+
+    // In the key list, with its remote state; check it, then revoke it (at Medusa first).
+    click(&c, "#nav-keys").await;
+    wait_css(&c, "#search").await.send_keys(&title).await.unwrap();
+    wait_rows(&c, &[title.as_str()]).await;
+    click(&c, &format!(".key-row[data-id='{id}'] .key-title")).await;
+    wait_text(&c, "#remote-state", &remote_id).await;
+    wait_text(&c, "#remote-state", "present").await;
+    click(&c, "#check-now").await;
+    wait_css(&c, "#health-history .o-accepted").await;
+    wait_text(&c, "#health-summary", "Working").await;
+    shot(&c, "key-remote-detail.png").await;
+    click(&c, "#revoke").await;
+    click(&c, "#confirm-ok").await;
+    wait_text(&c, "#key-detail .badges", "Revoked").await;
+    assert_eq!(medusa::seen_elsewhere(&remote_id).unwrap()["status"], "revoked");
+    click(&c, "#check-now").await;
+    wait_css(&c, "#health-history .o-rejected").await;
+    wait_text(&c, "#health-summary", "failing since").await;
+    visible(&c, "#health-history").await;
+    wait_gone(&c, ".toast").await;
+    shot(&c, "key-health-failing.png").await;
+
+    // A second account whose server is gone: the card says offline, the list still works.
+    s.run_with_stdin(
+        &[
+            "accounts",
+            "add",
+            "medusa",
+            "--name",
+            "gone",
+            "--url",
+            "http://127.0.0.1:9",
+            "--email",
+            "a@b.c",
+            "--password-stdin",
+            "--no-verify",
+        ],
+        b"x",
+    )
+    .ok();
+    click(&c, "#nav-accounts").await;
+    click(&c, "#sync-gone").await;
+    wait_css(&c, ".account-card[data-name='gone'] #offline-badge").await;
+    wait_text(&c, ".account-card[data-name='gone'] .sync-error", "still works from the mirror").await;
+    shot(&c, "accounts-offline.png").await;
+    click(&c, "#nav-keys").await;
+    wait_css(&c, &format!(".key-row[data-id='{id}']")).await;
+    c.close().await.unwrap();
+}

@@ -74,9 +74,14 @@ fn human_errors_carry_the_hint() {
 
 #[test]
 fn no_subcommand_starts_the_app_beside_it_or_says_it_is_missing() {
-    // The debug build has no keyden-app beside it: the CLI must say so, not hang or panic.
+    // A CLI with no keyden-app beside it (a copy, alone in a directory; the build tree may hold a
+    // debug app): it must say so, not hang or panic.
     let s = Sandbox::new();
-    let run = s.run(&["--json"]);
+    let alone = tempfile::tempdir().unwrap();
+    let cli = alone.path().join("keyden");
+    std::fs::copy(keyden_tests::keyden_bin(), &cli).unwrap();
+    let out = std::process::Command::new(&cli).arg("--json").env("KEYDEN_DATA_DIR", s.path()).output().unwrap();
+    let run = keyden_tests::Run::from(out);
     assert_eq!((run.code, run.error_code()), (1, "app_not_found".to_string()), "{run:?}");
     assert!(run.error()["message"].as_str().unwrap().contains("keyden-app"));
 }

@@ -3,13 +3,16 @@
 use crate::components::icon::Icon;
 use crate::components::toast::{Toast, ToastHost};
 use crate::ipc;
-use crate::screens::{inspector::InspectorScreen, keys::KeysScreen, settings::SettingsScreen};
+use crate::screens::{
+    accounts::AccountsScreen, inspector::InspectorScreen, keys::KeysScreen, settings::SettingsScreen,
+};
 use keyden_protocol::{Settings, Theme};
 use yew::prelude::*;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Screen {
     Keys,
+    Accounts,
     Inspector,
     Settings,
 }
@@ -112,6 +115,7 @@ pub fn app() -> Html {
                     <div class="brand"><span class="brand-mark">{Icon::Key.view()}</span>{"Keyden"}</div>
                     <nav>
                         { nav(Screen::Keys, "Keys", Icon::Key) }
+                        { nav(Screen::Accounts, "Accounts", Icon::Cloud) }
                         { nav(Screen::Inspector, "Inspector", Icon::Scan) }
                         { nav(Screen::Settings, "Settings", Icon::Settings) }
                     </nav>
@@ -122,6 +126,7 @@ pub fn app() -> Html {
                 <main class="content">
                     { match *screen {
                         Screen::Keys => html! { <KeysScreen /> },
+                        Screen::Accounts => html! { <AccountsScreen /> },
                         Screen::Inspector => html! { <InspectorScreen /> },
                         Screen::Settings => html! { <SettingsScreen /> },
                     } }
@@ -179,6 +184,35 @@ pub mod serde_args {
     #[derive(Serialize)]
     pub struct AddKey<'a> {
         pub key: &'a keyden_protocol::NewKey,
+    }
+
+    #[derive(Serialize)]
+    pub struct Name<'a> {
+        pub name: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct AddAccount<'a> {
+        pub account: &'a keyden_protocol::NewAccount,
+    }
+
+    #[derive(Serialize)]
+    pub struct CreateRemote<'a> {
+        pub account: &'a str,
+        pub title: &'a str,
+        pub kind: keyden_protocol::KeyKind,
+    }
+
+    #[derive(Serialize)]
+    pub struct Rotate<'a> {
+        pub id: &'a str,
+        pub consent: bool,
+    }
+
+    #[derive(Serialize)]
+    pub struct MinisVerify<'a> {
+        pub account: &'a str,
+        pub token: &'a str,
     }
 
     #[derive(Serialize)]

@@ -48,6 +48,16 @@ pub enum Command {
     /// Mint a test token signed with a vault secret (printed, never stored).
     #[command(subcommand)]
     Mint(MintCommand),
+    /// Provider accounts (Medusa, Shop Minis): add, list, remove.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Mirror a provider account's keys into the local database (all Medusa accounts when none is named).
+    Sync { account: Option<String> },
+    /// Ask the key's provider whether it still accepts the key; recorded in its history (exit 1 unless accepted).
+    Check { key: String },
+    /// Shop Minis tools.
+    #[command(subcommand)]
+    Minis(MinisCommand),
     /// Show the local audit log (all keys, or one).
     Audit {
         key: Option<String>,
@@ -85,12 +95,105 @@ pub enum KeysCommand {
         #[arg(long)]
         yes: bool,
     },
-    /// Delete a revoked key: its metadata and its keyring entry.
+    /// Delete a revoked key: its metadata and its keyring entry (and the remote key, when linked).
     Delete {
         key: String,
         /// Confirm: delete cannot be undone.
         #[arg(long)]
         yes: bool,
+    },
+    /// Create a key at a provider account; its secret goes straight into the keyring and is shown once.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long = "type", value_enum, default_value_t = RemoteKindArg::Secret)]
+        kind: RemoteKindArg,
+    },
+    /// Replace a linked key: create the new one, check it works, revoke the old one.
+    Rotate {
+        key: String,
+        /// Consent to revoking first where only one active secret key is allowed.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Set (or clear) a generic key's health probe: a URL and a header with {key} where the value goes.
+    Probe {
+        key: String,
+        #[arg(long, required_unless_present = "clear")]
+        url: Option<String>,
+        /// e.g. 'Authorization: Bearer {key}'
+        #[arg(long, default_value = "Authorization: Bearer {key}")]
+        header: String,
+        #[arg(long, conflicts_with = "url")]
+        clear: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RemoteKindArg {
+    Secret,
+    Publishable,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountsCommand {
+    /// Add a provider account; its credentials are tried now (unless --no-verify) and kept in the keyring.
+    #[command(subcommand)]
+    Add(AddAccount),
+    List,
+    /// Remove an account and its keyring entries (its keys stay in the vault).
+    Remove {
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AddAccount {
+    /// A Medusa v2 admin: email + password (--password-stdin), or a secret key (--secret-key-stdin).
+    Medusa {
+        #[arg(long)]
+        name: String,
+        /// The Medusa server, e.g. http://localhost:9000
+        #[arg(long)]
+        url: String,
+        #[arg(long, requires = "password_stdin")]
+        email: Option<String>,
+        #[arg(long, requires = "email", conflicts_with = "secret_key_stdin")]
+        password_stdin: bool,
+        /// Authenticate with a secret key (sk_…) read from stdin instead of a login.
+        #[arg(long)]
+        secret_key_stdin: bool,
+        /// Save without trying the credentials.
+        #[arg(long)]
+        no_verify: bool,
+    },
+    /// A Shop Minis Admin API key.
+    ShopMinis {
+        #[arg(long)]
+        name: String,
+        /// The API key (prefer --api-key-stdin: arguments show up in `ps`).
+        #[arg(long, conflicts_with = "api_key_stdin", required_unless_present = "api_key_stdin")]
+        api_key: Option<String>,
+        #[arg(long)]
+        api_key_stdin: bool,
+        /// Default: https://server.shop.app
+        #[arg(long, default_value = "")]
+        url: String,
+        #[arg(long)]
+        no_verify: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MinisCommand {
+    /// Verify a user token with userTokenVerify: the token's clock and the API key's standing, side by side.
+    Verify {
+        #[arg(long)]
+        account: String,
+        /// The user token, or - to read it from stdin.
+        token: String,
     },
 }
 

@@ -7,6 +7,7 @@ mod exec;
 mod failure;
 mod inspect;
 mod output;
+mod remote;
 mod run;
 
 use clap::Parser;

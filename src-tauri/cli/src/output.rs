@@ -1,6 +1,6 @@
 //! Human-readable output. JSON output is the protocol types themselves, serialized.
 
-use keyden_core::protocol::{AuditEntry, KeyDetail, KeyRecord, KeyStatus};
+use keyden_core::protocol::{AuditEntry, CheckOutcome, HealthCheck, KeyDetail, KeyRecord, KeyStatus, RemoteState};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -35,14 +35,24 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// A short state word: revoked, expired, expiring soon, or active.
 pub fn state(k: &KeyRecord, now: i64, soon_days: u32) -> String {
-    match k.status {
+    let word: String = match k.status {
         KeyStatus::Revoked => "revoked".into(),
         KeyStatus::Active if k.is_expired(now) => "expired".into(),
         KeyStatus::Active if k.expires_within(now, soon_days) => {
             format!("expires {}", relative(k.expires_at.unwrap_or(now), now))
         }
         KeyStatus::Active => "active".into(),
-    }
+    };
+    let remote = match k.remote_state {
+        Some(RemoteState::Gone) => ", gone remotely",
+        _ => "",
+    };
+    let health = match k.last_check {
+        Some(CheckOutcome::Rejected) => ", check failed",
+        Some(CheckOutcome::Error) => ", check error",
+        _ => "",
+    };
+    format!("{word}{remote}{health}")
 }
 
 pub fn key_table(keys: &[KeyRecord], now: i64, soon_days: u32) -> String {
@@ -100,7 +110,7 @@ pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
         }
     };
     let mut out = format!(
-        "{title}\n  id           {id}\n  state        {state}\n  type         {kind}\n  provider     {provider}\n  account      {account}\n  environment  {env}\n  owner        {owner}\n  redacted     {redacted}\n  created      {created}\n  expires      {expires}\n  revoked      {revoked}\n  last checked {verified}\n",
+        "{title}\n  id           {id}\n  state        {state}\n  type         {kind}\n  provider     {provider}\n  account      {account}\n  environment  {env}\n  owner        {owner}\n  redacted     {redacted}\n  created      {created}\n  expires      {expires}\n  revoked      {revoked}\n  last worked  {verified}\n",
         title = k.title,
         id = k.id,
         state = state(k, now, soon_days),
@@ -115,8 +125,20 @@ pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
         revoked = opt(k.revoked_at),
         verified = opt(k.last_verified_at),
     );
+    if let Some(remote_id) = &k.remote_id {
+        let state = k.remote_state.map(RemoteState::as_str).unwrap_or("present");
+        let secret = if k.has_secret { "secret in the keyring" } else { "secret never seen by Keyden (mirrored)" };
+        out.push_str(&format!("  remote       {remote_id} ({state}; {secret}; synced {})\n", opt(k.synced_at)));
+    }
+    if let Some(url) = &k.probe_url {
+        out.push_str(&format!("  probe        GET {url} with {}\n", k.probe_header.as_deref().unwrap_or("-")));
+    }
     if !k.notes.is_empty() {
         out.push_str(&format!("  notes        {}\n", k.notes.replace('\n', "\n               ")));
+    }
+    if !d.checks.is_empty() {
+        out.push_str("\nHealth checks\n");
+        out.push_str(&check_lines(&d.checks, now));
     }
     out.push_str("\nAudit trail\n");
     out.push_str(&audit_lines(&d.audit, false));
@@ -132,6 +154,35 @@ pub fn audit_lines(entries: &[AuditEntry], with_key: bool) -> String {
         let key = if with_key { format!("  {} '{}'", e.key_id, e.key_title) } else { String::new() };
         let detail = if e.detail.is_empty() { String::new() } else { format!("  — {}", e.detail) };
         out.push_str(&format!("  {}  {:<7} via {}{key}{detail}\n", instant(e.at), e.action.as_str(), e.origin));
+    }
+    out
+}
+
+/// Health history, newest first, with when the key last worked and since when it fails.
+pub fn check_lines(checks: &[HealthCheck], now: i64) -> String {
+    let mut out = String::new();
+    let last_ok = checks.iter().find(|c| c.outcome == CheckOutcome::Accepted).map(|c| c.at);
+    let failing_since = checks.iter().take_while(|c| c.outcome != CheckOutcome::Accepted).last().map(|c| c.at);
+    match (last_ok, failing_since) {
+        (Some(ok), Some(since)) => out.push_str(&format!(
+            "  last worked {} ({}); failing since {} ({})\n",
+            instant(ok),
+            relative(ok, now),
+            instant(since),
+            relative(since, now)
+        )),
+        (Some(ok), None) => out.push_str(&format!("  last worked {} ({})\n", instant(ok), relative(ok, now))),
+        (None, _) => out.push_str("  never accepted in a recorded check\n"),
+    }
+    for c in checks.iter().take(20) {
+        let status = c.http_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into());
+        out.push_str(&format!(
+            "  {}  {:<8} {status:<9} {:>5} ms  {}\n",
+            instant(c.at),
+            c.outcome.as_str(),
+            c.latency_ms,
+            c.message
+        ));
     }
     out
 }

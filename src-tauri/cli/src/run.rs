@@ -5,6 +5,8 @@ use crate::failure::Failure;
 use crate::output;
 use keyden_core::clock::SystemClock;
 use keyden_core::protocol::{KeyEdit, KeyKind, KeyQuery, KeyStatus, SortField};
+use keyden_core::providers::http::Http;
+use keyden_core::providers::Providers;
 use keyden_core::secret::{SecretValue, MAX_SECRET_BYTES};
 use keyden_core::secret_store::OsKeyring;
 use keyden_core::vault::{NewKeyMeta, Use, Vault};
@@ -56,6 +58,8 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
             recovery.completed.len() + recovery.rolled_back.len()
         );
     }
+    let http = Http::from_env();
+    let providers = Providers::new(&vault, &http);
     let settings = settings::load(&data_dir);
     let soon = settings.expiring_soon_days;
     let now = vault.now();
@@ -87,19 +91,37 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
             if title.is_none() && notes.is_none() {
                 return Err(Failure::usage("nothing_to_edit", "nothing to change", "pass --title T and/or --notes N"));
             }
-            let k = vault.edit(&key, KeyEdit { title, notes }).await?;
-            print(&k, format!("Updated '{}' ({}).\n", k.title, k.id));
+            let k = providers.edit_key(&key, KeyEdit { title, notes }).await?;
+            print(&k, format!("Updated '{}' ({}){}.\n", k.title, k.id, remote_too(&k)));
         }
         Command::Keys(KeysCommand::Revoke { key, yes }) => {
             confirm(yes, "revoke", &key)?;
-            let k = vault.revoke(&key).await?;
-            print(&k, format!("Revoked '{}' ({}). Revoke is final.\n", k.title, k.id));
+            let k = providers.revoke_key(&key).await?;
+            print(&k, format!("Revoked '{}' ({}){}. Revoke is final.\n", k.title, k.id, remote_too(&k)));
         }
         Command::Keys(KeysCommand::Delete { key, yes }) => {
             confirm(yes, "delete", &key)?;
-            let k = vault.delete(&key).await?;
-            print(&k, format!("Deleted '{}' ({}) and its keyring entry.\n", k.title, k.id));
+            let k = providers.delete_key(&key).await?;
+            print(&k, format!("Deleted '{}' ({}) and its keyring entry{}.\n", k.title, k.id, remote_too(&k)));
         }
+        Command::Keys(KeysCommand::Create { account, title, kind }) => {
+            crate::remote::create(&providers, &account, &title, kind, json).await?
+        }
+        Command::Keys(KeysCommand::Rotate { key, yes }) => crate::remote::rotate(&providers, &key, yes, json).await?,
+        Command::Keys(KeysCommand::Probe { key, url, header, clear }) => {
+            let k = if clear {
+                vault.set_probe(&key, None, None).await?
+            } else {
+                vault.set_probe(&key, url.as_deref(), Some(&header)).await?
+            };
+            let what =
+                k.probe_url.as_deref().map(|u| format!("probes GET {u}")).unwrap_or_else(|| "has no probe".into());
+            print(&k, format!("'{}' now {what}.\n", k.title));
+        }
+        Command::Accounts(cmd) => crate::remote::accounts(&providers, cmd, json).await?,
+        Command::Sync { account } => crate::remote::sync(&providers, account, json).await?,
+        Command::Check { key } => crate::remote::check(&providers, &key, json).await?,
+        Command::Minis(cmd) => crate::remote::minis(&providers, cmd, json).await?,
         Command::Get { key } => {
             let (_, secret) = vault.use_secret(&key, Use::Reveal, "printed by `keyden get`").await?;
             let mut out = std::io::stdout().lock();
@@ -147,7 +169,7 @@ mod erased {
     }
 }
 
-fn io_failure(e: std::io::Error) -> Failure {
+pub fn io_failure(e: std::io::Error) -> Failure {
     Failure::failed("io", e.to_string(), None)
 }
 
@@ -197,6 +219,8 @@ fn new_key_meta(a: AddArgs) -> Result<NewKeyMeta, Failure> {
         }),
         expires_at,
         notes: a.notes,
+        remote_id: None,
+        redacted: None,
     })
 }
 
@@ -249,4 +273,13 @@ fn start_app() -> Result<(), Failure> {
     }
     std::process::Command::new(&app).spawn().map_err(io_failure)?;
     Ok(())
+}
+
+/// ", remotely too" when the key is linked to a provider account.
+fn remote_too(k: &keyden_core::protocol::KeyRecord) -> &'static str {
+    if k.remote_id.is_some() {
+        " — at the provider too"
+    } else {
+        ""
+    }
 }

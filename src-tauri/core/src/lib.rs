@@ -4,6 +4,7 @@
 //! - [`secret_store`]: the OS keyring, the only place a secret value is ever stored.
 //! - [`store`]: SQLite metadata (keys, audit log, journal) — never a secret value.
 //! - [`vault`]: the lifecycle rules, keeping keyring and SQLite in agreement.
+//! - [`providers`]: provider accounts, the mirror sync, remote lifecycle, health checks, rotation.
 //! - [`clock`], [`paths`], [`settings`]: the ambient things, injectable for tests.
 
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod inspect;
 pub mod paths;
+pub mod providers;
 pub mod secret;
 pub mod secret_store;
 pub mod settings;

@@ -66,8 +66,8 @@ impl SecretValue {
         Ok(SecretValue(Zeroizing::new(trimmed.to_string())))
     }
 
-    /// For values that come back from the keyring, already validated when stored.
-    pub(crate) fn from_stored(value: String) -> Self {
+    /// For values that come back from the keyring or a provider's answer, trusted as they are.
+    pub fn from_stored(value: String) -> Self {
         SecretValue(Zeroizing::new(value))
     }
 

@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod providers;
+pub use providers::*;
+
 /// How far an instant is from now, as both skins print it: "in 42 s", "3 min ago", "just now".
 pub fn relative_time(t: i64, now: i64) -> String {
     let d = t.saturating_sub(now);
@@ -104,6 +107,28 @@ pub struct KeyRecord {
     pub last_verified_at: Option<i64>,
     pub remote_id: Option<String>,
     pub notes: String,
+    /// Present or gone at the provider, for a key linked to a provider account; `None` when local only.
+    #[serde(default)]
+    pub remote_state: Option<RemoteState>,
+    /// When a sync last saw this key at its provider.
+    #[serde(default)]
+    pub synced_at: Option<i64>,
+    /// False for a key mirrored from a provider that never showed Keyden its secret.
+    #[serde(default = "yes")]
+    pub has_secret: bool,
+    #[serde(default)]
+    pub last_checked_at: Option<i64>,
+    #[serde(default)]
+    pub last_check: Option<CheckOutcome>,
+    /// A generic key's health probe: the URL, and one header line with `{key}` where the value goes.
+    #[serde(default)]
+    pub probe_url: Option<String>,
+    #[serde(default)]
+    pub probe_header: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl KeyRecord {
@@ -204,6 +229,8 @@ pub enum AuditAction {
     Recover,
     /// The secret was used to verify or mint a token (never shown).
     Verify,
+    /// The key's provider was asked whether it still accepts the key.
+    Check,
 }
 
 impl AuditAction {
@@ -218,12 +245,15 @@ impl AuditAction {
             AuditAction::Delete => "delete",
             AuditAction::Recover => "recover",
             AuditAction::Verify => "verify",
+            AuditAction::Check => "check",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         use AuditAction::*;
-        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover, Verify].into_iter().find(|a| a.as_str() == s)
+        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover, Verify, Check]
+            .into_iter()
+            .find(|a| a.as_str() == s)
     }
 }
 
@@ -245,6 +275,9 @@ pub struct AuditEntry {
 pub struct KeyDetail {
     pub key: KeyRecord,
     pub audit: Vec<AuditEntry>,
+    /// Health checks, newest first.
+    #[serde(default)]
+    pub checks: Vec<HealthCheck>,
 }
 
 /// Values the filter menus offer, taken from the keys that exist.
@@ -297,11 +330,13 @@ pub struct Settings {
     pub clipboard_clear_seconds: u32,
     pub theme: Theme,
     pub expiring_soon_days: u32,
+    /// Desktop notifications for keys about to expire or whose last check failed.
+    pub reminders: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { clipboard_clear_seconds: 30, theme: Theme::System, expiring_soon_days: 14 }
+        Settings { clipboard_clear_seconds: 30, theme: Theme::System, expiring_soon_days: 14, reminders: true }
     }
 }
 

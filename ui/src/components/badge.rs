@@ -1,6 +1,7 @@
-//! The status badge and the "expiring soon" marker, judged against the backend's clock.
+//! The status badge, the "expiring soon" marker (judged against the backend's clock), and what the
+//! mirror knows: gone at the provider, failed its last health check.
 
-use keyden_protocol::{KeyRecord, KeyStatus};
+use keyden_protocol::{CheckOutcome, KeyRecord, KeyStatus, RemoteState};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -13,7 +14,7 @@ pub struct BadgeProps {
 #[function_component(StatusBadge)]
 pub fn status_badge(p: &BadgeProps) -> Html {
     let k = &p.key_record;
-    match k.status {
+    let status = match k.status {
         KeyStatus::Revoked => html! { <span class="badge badge-revoked">{"Revoked"}</span> },
         KeyStatus::Active if k.is_expired(p.now) => {
             html! { <span class="badge badge-expired">{"Expired"}</span> }
@@ -28,5 +29,18 @@ pub fn status_badge(p: &BadgeProps) -> Html {
                 }
             </>
         },
+    };
+    html! {
+        <>
+            {status}
+            if k.remote_state == Some(RemoteState::Gone) {
+                <span class="badge badge-gone" title="A sync no longer finds this key at its provider">{"Gone remotely"}</span>
+            }
+            if k.last_check == Some(CheckOutcome::Rejected) {
+                <span class="badge badge-failing" title="Its provider refused it at the last check">{"Check failed"}</span>
+            } else if k.last_check == Some(CheckOutcome::Error) {
+                <span class="badge badge-soon" title="The last check got no usable answer">{"Unchecked"}</span>
+            }
+        </>
     }
 }

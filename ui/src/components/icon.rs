@@ -13,6 +13,9 @@ pub enum Icon {
     Close,
     Plus,
     Scan,
+    Cloud,
+    Refresh,
+    Pulse,
 }
 
 impl Icon {
@@ -36,6 +39,11 @@ impl Icon {
             Icon::Alert => html! { <path d="M12 3 22 20H2ZM12 9v5M12 17h.01" /> },
             Icon::Close => html! { <path d="M18 6 6 18M6 6l12 12" /> },
             Icon::Plus => html! { <path d="M12 5v14M5 12h14" /> },
+            Icon::Cloud => html! { <path d="M7 18a5 5 0 0 1-.6-9.96A6 6 0 0 1 18 9a4.5 4.5 0 0 1-.5 9Z" /> },
+            Icon::Refresh => {
+                html! { <path d="M21 12a9 9 0 0 1-15.5 6.2M3 12A9 9 0 0 1 18.5 5.8M18 2v4h-4M6 22v-4h4" /> }
+            }
+            Icon::Pulse => html! { <path d="M3 12h4l3-8 4 16 3-8h4" /> },
             Icon::Scan => {
                 html! { <path d="M3 7V5a2 2 0 0 1 2-2h2M17 3h2a2 2 0 0 1 2 2v2M21 17v2a2 2 0 0 1-2 2h-2M7 21H5a2 2 0 0 1-2-2v-2M7 12h10M7 8h6M7 16h8" /> }
             }

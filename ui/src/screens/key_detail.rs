@@ -1,13 +1,18 @@
-//! One key: metadata, notes, audit trail, and the actions — Reveal, Copy, Edit, Revoke, Delete. A
+//! One key: metadata, remote state, health history, audit trail, and the actions — Reveal, Copy, Edit,
+//! Rotate, Check now, Revoke, Delete. A
 //! revealed value lives only in this panel's state, and is dropped when hidden or the key changes.
 
 use crate::app::{serde_args, AppContext};
 use crate::components::badge::StatusBadge;
 use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::remote_key_dialog::SecretOnce;
 use crate::components::toast::Toast;
 use crate::ipc;
 use crate::time::{date, now, relative};
-use keyden_protocol::{CopyReceipt, KeyDetail, KeyEdit, KeyRecord, KeyStatus, Revealed};
+use keyden_protocol::{
+    CheckOutcome, CopyReceipt, CreatedKey, ErrorReply, HealthCheck, KeyDetail, KeyEdit, KeyRecord, KeyStatus,
+    RemoteState, Revealed, RotationReport,
+};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -19,10 +24,12 @@ pub struct DetailProps {
     pub on_close: Callback<()>,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, PartialEq)]
 enum Confirm {
     Revoke,
     Delete,
+    /// Rotation that must revoke first; the backend's words say why.
+    Rotate(String),
 }
 
 #[function_component(KeyDetailPanel)]
@@ -33,6 +40,8 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
     let confirm = use_state(|| None::<Confirm>);
     let editing = use_state(|| false);
     let reload = use_state(|| 0u32);
+    let checking = use_state(|| false);
+    let rotated = use_state(|| None::<CreatedKey>);
     let title_ref = use_node_ref();
     let notes_ref = use_node_ref();
 
@@ -106,14 +115,66 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
     };
     let ask = |what: Confirm| {
         let confirm = confirm.clone();
-        Callback::from(move |_: MouseEvent| confirm.set(Some(what)))
+        Callback::from(move |_: MouseEvent| confirm.set(Some(what.clone())))
+    };
+    let on_check = {
+        let (id, checking, toast, refresh) = (k.id.clone(), checking.clone(), ctx.toast.clone(), refresh.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (id, checking, toast, refresh) = (id.clone(), checking.clone(), toast.clone(), refresh.clone());
+            checking.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, HealthCheck>("check_key", &serde_args::Id { id: &id }).await {
+                    Ok(c) if c.outcome == CheckOutcome::Accepted => {
+                        toast.emit(Toast::ok(format!("Accepted by its provider ({} ms).", c.latency_ms)))
+                    }
+                    Ok(c) => toast.emit(Toast::error(ErrorReply {
+                        code: format!("check_{}", c.outcome.as_str()),
+                        message: format!("Check {}: {}", c.outcome.as_str(), c.message),
+                        hint: None,
+                    })),
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+                checking.set(false);
+                refresh.emit(());
+            });
+        })
+    };
+    let rotate = {
+        let (id, confirm, rotated, toast, refresh) =
+            (k.id.clone(), confirm.clone(), rotated.clone(), ctx.toast.clone(), refresh.clone());
+        Callback::from(move |consent: bool| {
+            let (id, confirm, rotated, toast, refresh) =
+                (id.clone(), confirm.clone(), rotated.clone(), toast.clone(), refresh.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call::<_, RotationReport>("rotate_key", &serde_args::Rotate { id: &id, consent }).await {
+                    Ok(r) => {
+                        if !r.completed {
+                            toast.emit(Toast::error(ErrorReply {
+                                code: "rotation_incomplete".into(),
+                                message: r.steps.join("; "),
+                                hint: None,
+                            }));
+                        }
+                        rotated.set(r.created);
+                        refresh.emit(());
+                    }
+                    Err(e) if e.code == "consent_needed" => confirm.set(Some(Confirm::Rotate(e.message))),
+                    Err(e) => toast.emit(Toast::error(e)),
+                }
+            });
+        })
     };
     let on_confirmed = {
         let (confirm, id, title, toast, refresh, on_deleted) =
             (confirm.clone(), k.id.clone(), k.title.clone(), ctx.toast.clone(), refresh.clone(), p.on_deleted.clone());
+        let rotate = rotate.clone();
         Callback::from(move |_: ()| {
-            let Some(what) = *confirm else { return };
+            let Some(what) = (*confirm).clone() else { return };
             confirm.set(None);
+            if let Confirm::Rotate(_) = what {
+                rotate.emit(true);
+                return;
+            }
             let (id, title, toast, refresh, on_deleted) =
                 (id.clone(), title.clone(), toast.clone(), refresh.clone(), on_deleted.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -191,10 +252,12 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                     { revealed.as_deref().unwrap_or(&k.redacted) }
                 </code>
                 <div class="row">
-                    <button class="btn" id="reveal" onclick={on_reveal} disabled={!active}>{ if revealed.is_some() { "Hide" } else { "Reveal" } }</button>
-                    <button class="btn" id="copy" onclick={on_copy} disabled={!active}>{"Copy"}</button>
+                    <button class="btn" id="reveal" onclick={on_reveal} disabled={!active || !k.has_secret}>{ if revealed.is_some() { "Hide" } else { "Reveal" } }</button>
+                    <button class="btn" id="copy" onclick={on_copy} disabled={!active || !k.has_secret}>{"Copy"}</button>
                 </div>
-                if !active {
+                if !k.has_secret {
+                    <p class="muted small" id="mirrored-note">{format!("Mirrored from {}: the provider shows a secret only when it is created, so Keyden never held this one.", k.provider)}</p>
+                } else if !active {
                     <p class="muted small">{"A revoked key's secret is kept only for token diagnosis; it is never revealed, copied or injected again."}</p>
                 }
             </div>
@@ -209,17 +272,45 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                 <dt>{"Created"}</dt><dd>{ when(Some(k.created_at)) }</dd>
                 <dt>{"Expires"}</dt><dd>{ when(k.expires_at) }</dd>
                 <dt>{"Revoked"}</dt><dd>{ when(k.revoked_at) }</dd>
-                <dt>{"Last verified"}</dt><dd>{ when(k.last_verified_at) }</dd>
+                <dt>{"Last worked"}</dt><dd>{ when(k.last_verified_at) }</dd>
+                if let Some(remote_id) = &k.remote_id {
+                    <dt>{"Remote"}</dt>
+                    <dd id="remote-state"><code>{remote_id}</code>
+                        <span class="muted">{ match k.remote_state {
+                            Some(RemoteState::Gone) => " · gone at the provider".to_string(),
+                            _ => format!(" · present{}", k.synced_at.map(|t| format!(", synced {}", relative(t, t_now))).unwrap_or_default()),
+                        } }</span>
+                    </dd>
+                }
             </dl>
             if !k.notes.is_empty() && !*editing { <div class="notes">{&k.notes}</div> }
 
             <div class="actions">
                 <button class="btn" id="edit" onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(true)) }}>{"Edit"}</button>
+                if k.remote_id.is_some() && active {
+                    <button class="btn" id="rotate" onclick={rotate.reform(|_: MouseEvent| false)}
+                            title="Create a new key, check it works, revoke this one">{"Rotate"}</button>
+                }
                 <span class="spacer" />
                 <button class="btn btn-danger-outline" id="revoke" onclick={ask(Confirm::Revoke)} disabled={!active}>{"Revoke"}</button>
                 <button class="btn btn-danger" id="delete" onclick={ask(Confirm::Delete)} disabled={active}
                         title={if active { "Revoke the key first; only revoked keys can be deleted" } else { "Delete for good" }}>{"Delete"}</button>
             </div>
+
+            <h3 class="row">{"Health"}<span class="spacer" />
+                <button class="btn btn-ghost" id="check-now" onclick={on_check} disabled={*checking}>{crate::components::icon::Icon::Pulse.view()}{ if *checking { "Checking…" } else { "Check now" } }</button>
+            </h3>
+            { health_summary(&d.checks, t_now) }
+            <ol class="health" id="health-history">
+                { for d.checks.iter().take(20).map(|c| html! {
+                    <li>
+                        <span class={format!("o-{}", c.outcome.as_str())}>{c.outcome.as_str()}</span>
+                        <span>{ c.http_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into()) }</span>
+                        <span class="muted">{format!("{} ms · {}", c.latency_ms, relative(c.at, t_now))}</span>
+                        <span class="muted small">{&c.message}</span>
+                    </li>
+                }) }
+            </ol>
 
             <h3>{"Audit trail"}</h3>
             <ol class="audit" id="audit-trail">
@@ -232,18 +323,41 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                 }) }
             </ol>
 
-            if let Some(what) = *confirm {
+            if let Some(what) = (*confirm).clone() {
                 <ConfirmDialog
-                    title={if what == Confirm::Revoke { format!("Revoke '{}'?", k.title) } else { format!("Delete '{}'?", k.title) }}
-                    confirm_label={if what == Confirm::Revoke { "Revoke key" } else { "Delete key" }}
-                    body={if what == Confirm::Revoke {
-                        html!{ <p>{"Revoke is final: the key is marked revoked for good and can never be revealed, copied or injected again. There is no un-revoke."}</p> }
-                    } else {
-                        html!{ <p>{"Delete is irreversible: the key's metadata and its OS-keyring entry are removed. Only the audit trail remains."}</p> }
+                    title={match &what { Confirm::Revoke => format!("Revoke '{}'?", k.title), Confirm::Delete => format!("Delete '{}'?", k.title), Confirm::Rotate(_) => format!("Rotate '{}' now?", k.title) }}
+                    confirm_label={match &what { Confirm::Revoke => "Revoke key", Confirm::Delete => "Delete key", Confirm::Rotate(_) => "Revoke, then create" }}
+                    body={match &what {
+                        Confirm::Revoke if k.remote_id.is_some() => html!{ <p>{"Revoke is final: the key is revoked at its provider first, then here. There is no un-revoke."}</p> },
+                        Confirm::Revoke => html!{ <p>{"Revoke is final: the key is marked revoked for good and can never be revealed, copied or injected again. There is no un-revoke."}</p> },
+                        Confirm::Delete => html!{ <p>{"Delete is irreversible: the key's metadata and its OS-keyring entry are removed (and the key at its provider, when linked). Only the audit trail remains."}</p> },
+                        Confirm::Rotate(why) => html!{ <p id="rotate-why">{format!("{why}.")}</p> },
                     }}
                     on_confirm={on_confirmed}
                     on_cancel={{ let confirm = confirm.clone(); Callback::from(move |_| confirm.set(None)) }} />
             }
+            if let Some(c) = &*rotated {
+                <div class="overlay">
+                    <SecretOnce created={c.clone()} on_close={{ let rotated = rotated.clone(); Callback::from(move |_| rotated.set(None)) }} />
+                </div>
+            }
         </aside>
     }
+}
+
+/// "Last worked … · failing since …", from the history (newest first).
+fn health_summary(checks: &[HealthCheck], now: i64) -> Html {
+    if checks.is_empty() {
+        return html! { <p class="muted small" id="health-summary">{"Never checked. Check now asks the key's provider whether it still accepts it."}</p> };
+    }
+    let last_ok = checks.iter().find(|c| c.outcome == CheckOutcome::Accepted).map(|c| c.at);
+    let failing_since = checks.iter().take_while(|c| c.outcome != CheckOutcome::Accepted).last().map(|c| c.at);
+    let words = match (last_ok, failing_since) {
+        (Some(ok), Some(since)) => {
+            format!("Last worked {}; failing since {}.", relative(ok, now), relative(since, now))
+        }
+        (Some(ok), None) => format!("Working: last accepted {}.", relative(ok, now)),
+        (None, _) => "Never accepted in a recorded check.".to_string(),
+    };
+    html! { <p class="small" id="health-summary">{words}</p> }
 }

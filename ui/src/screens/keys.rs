@@ -8,7 +8,7 @@ use crate::components::icon::Icon;
 use crate::components::toast::Toast;
 use crate::ipc;
 use crate::screens::key_detail::KeyDetailPanel;
-use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, KeyStatus, SortField};
+use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, KeyStatus, Reminder, SortField};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -33,6 +33,17 @@ pub fn keys_screen() -> Html {
     let search_ref = use_node_ref();
     // Rows rendered: thousands of keys stay searchable, but only a page of them is put in the DOM.
     let shown = use_state(|| PAGE);
+    let reminders = use_state(Vec::<Reminder>::new);
+    {
+        let reminders = reminders.clone();
+        use_effect_with(*reload, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(r) = ipc::call::<_, Vec<Reminder>>("reminders", &()).await {
+                    reminders.set(r);
+                }
+            });
+        });
+    }
 
     {
         let shown = shown.clone();
@@ -210,7 +221,9 @@ pub fn keys_screen() -> Html {
                                 <td><span class="chip">{&k.provider}</span></td>
                                 <td class="col-wide">{ if k.environment.is_empty() { html!{<span class="muted">{"—"}</span>} } else { html!{&k.environment} } }</td>
                                 <td class="muted col-wide">{k.kind.label()}</td>
-                                <td><code class="redacted">{&k.redacted}</code></td>
+                                <td><code class="redacted">{&k.redacted}</code>
+                                    if !k.has_secret { <div class="small muted" title="Mirrored from its provider; Keyden never held the secret">{"mirrored"}</div> }
+                                </td>
                                 <td class="status-cell"><StatusBadge key_record={k.clone()} now={l.now} {soon_days} /></td>
                                 <td class="muted col-wide">{ k.expires_at.map(|e| crate::time::relative(e, l.now)).unwrap_or_else(|| "—".into()) }</td>
                             </tr>
@@ -275,6 +288,12 @@ pub fn keys_screen() -> Html {
                         if filtered { <button class="btn btn-ghost" onclick={clear_filters}>{"Clear"}</button> }
                     </div>
                 </header>
+                if !reminders.is_empty() {
+                    <div class="reminders" id="reminders" role="status">
+                        <strong>{format!("{} reminder{}", reminders.len(), if reminders.len() == 1 { "" } else { "s" })}</strong>
+                        <ul>{ for reminders.iter().take(5).map(|r| html!{ <li>{&r.title}</li> }) }</ul>
+                    </div>
+                }
                 <div class="list-body">{body}</div>
             </section>
             if let Some(id) = &*selected {

@@ -1,3 +1,4 @@
+pub mod accounts;
 pub mod inspector;
 pub mod key_detail;
 pub mod keys;

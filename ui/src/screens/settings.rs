@@ -1,4 +1,4 @@
-//! Settings: clipboard clear delay, theme, "expiring soon" horizon. Saved through tauri-plugin-store.
+//! Settings: clipboard clear delay, theme, reminders, "expiring soon" horizon. Saved through tauri-plugin-store.
 
 use crate::app::AppContext;
 use keyden_protocol::{Settings, Theme};
@@ -21,6 +21,8 @@ pub fn settings_screen() -> Html {
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
     let on_days = save(|s, v| s.expiring_soon_days = v.parse().unwrap_or(14))
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+    let on_reminders = save(|s, v| s.reminders = v == "true")
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked().to_string());
     let on_theme = save(|s, v| {
         s.theme = match v.as_str() {
             "light" => Theme::Light,
@@ -44,6 +46,10 @@ pub fn settings_screen() -> Html {
                         <option value="light" selected={s.theme == Theme::Light}>{"Light"}</option>
                         <option value="dark" selected={s.theme == Theme::Dark}>{"Dark"}</option>
                     </select>
+                </label>
+                <label class="setting">
+                    <div><strong>{"Reminders"}</strong><div class="muted small">{"A desktop notification when a key expires within the \"expiring soon\" days, or its last health check failed."}</div></div>
+                    <input id="set-reminders" class="toggle" type="checkbox" checked={s.reminders} onchange={on_reminders} />
                 </label>
                 <label class="setting">
                     <div><strong>{"Expiring soon"}</strong><div class="muted small">{"Days before expiry a key is marked in the list."}</div></div>

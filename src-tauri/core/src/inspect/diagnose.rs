@@ -6,7 +6,8 @@ use keyden_protocol::{relative_time, TokenKind, TokenTimes, Verdict};
 /// Shopify's own libraries forgive this much skew on exp/nbf.
 pub const SHOPIFY_SKEW_SECONDS: i64 = 10;
 
-fn utc(t: i64) -> String {
+/// A Unix time as RFC 3339 UTC (the raw number when out of range).
+pub fn utc(t: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(t)
         .ok()
         .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())

@@ -8,7 +8,7 @@
 //! are parsed here; only the signature check is delegated (`jsonwebtoken::crypto::verify`).
 
 pub mod decode;
-mod diagnose;
+pub mod diagnose;
 pub mod history;
 pub mod jwks;
 pub mod keys;

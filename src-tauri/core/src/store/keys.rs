@@ -1,12 +1,13 @@
 //! Key rows: metadata plus the journal columns that keep SQLite and the keyring in agreement.
 
 use super::{is_unique_violation, Database, StoreError};
-use keyden_protocol::{Facets, KeyKind, KeyQuery, KeyRecord, KeyStatus, SortField};
+use keyden_protocol::{CheckOutcome, Facets, KeyKind, KeyQuery, KeyRecord, KeyStatus, RemoteState, SortField};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 const COLUMNS: &str = "id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
-     created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at";
+     created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at, \
+     remote_state, synced_at, has_secret, last_checked_at, last_check, probe_url, probe_header";
 
 /// A journal step that has started and not finished.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +48,13 @@ fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
             last_verified_at: r.get("last_verified_at"),
             remote_id: r.get("remote_id"),
             notes: r.get("notes"),
+            remote_state: r.get::<Option<String>, _>("remote_state").as_deref().and_then(RemoteState::parse),
+            synced_at: r.get("synced_at"),
+            has_secret: r.get("has_secret"),
+            last_checked_at: r.get("last_checked_at"),
+            last_check: r.get::<Option<String>, _>("last_check").as_deref().and_then(CheckOutcome::parse),
+            probe_url: r.get("probe_url"),
+            probe_header: r.get("probe_header"),
         },
         fingerprint: r.get("fingerprint"),
         pending: match pending.as_deref() {
@@ -73,8 +81,9 @@ impl KeyRows<'_> {
         let k = &row.record;
         let result = sqlx::query(
             "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
-             created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'create', ?, ?)",
+             created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at, \
+             remote_state, synced_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'create', ?, ?, ?, ?)",
         )
         .bind(&k.id)
         .bind(&k.title)
@@ -94,6 +103,8 @@ impl KeyRows<'_> {
         .bind(&k.notes)
         .bind(i64::from(pid))
         .bind(now)
+        .bind(k.remote_state.map(RemoteState::as_str))
+        .bind(k.synced_at)
         .execute(&self.0.pool)
         .await;
         match result {
@@ -178,6 +189,30 @@ impl KeyRows<'_> {
             .execute(&self.0.pool)
             .await?;
         Ok(())
+    }
+
+    pub async fn set_probe(&self, id: &str, url: Option<&str>, header: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE keys SET probe_url = ?, probe_header = ? WHERE id = ?")
+            .bind(url)
+            .bind(header)
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Active secret keys of one provider account, whoever owns them (the one-active policy for keys
+    /// Keyden creates remotely).
+    pub async fn active_secrets_in(&self, provider: &str, account: &str) -> Result<Vec<KeyRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM keys WHERE kind = 'secret' AND status = 'active' AND pending IS NULL \
+             AND provider = ? AND account = ? AND coalesce(remote_state, 'present') = 'present' ORDER BY created_at"
+        ))
+        .bind(provider)
+        .bind(account)
+        .fetch_all(&self.0.pool)
+        .await?;
+        rows.iter().map(decode).collect()
     }
 
     /// Revokes an active key; `false` when it was not active (revoke is final and happens once).

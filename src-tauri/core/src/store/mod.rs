@@ -1,13 +1,19 @@
 //! SQLite metadata store: keys, the audit log, the keyring journal. Metadata only — never a secret
 //! value; the vault hands this module redacted forms and fingerprints, nothing else.
 
+mod accounts;
 mod audit;
+mod checks;
 mod db;
 mod keys;
+mod mirror;
 
+pub use accounts::{AccountRow, AccountRows};
 pub use audit::AuditLog;
+pub use checks::CheckRows;
 pub use db::Database;
 pub use keys::{Inserted, KeyRow, KeyRows, Pending};
+pub use mirror::{Mirror, MirrorCounts, MirrorKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -32,7 +32,9 @@ impl Vault {
         if let Some(c) = cache.as_ref() {
             return Ok(c.clone());
         }
-        let keys = self.rows().list(&KeyQuery::default(), self.now()).await?;
+        let mut keys = self.rows().list(&KeyQuery::default(), self.now()).await?;
+        // Mirrored keys whose secret Keyden never saw have no keyring entry to read.
+        keys.retain(|k| k.has_secret);
         let ids: Vec<String> = keys.iter().map(|k| k.id.clone()).collect();
         let secrets = self.keyring(move |s| s.get_many(&ids)).await?;
         let loaded: Vec<_> = keys.into_iter().zip(secrets).filter_map(|(k, s)| s.map(|s| (k, s))).collect();

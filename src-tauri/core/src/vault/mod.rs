@@ -19,7 +19,9 @@ use crate::fingerprint::Fingerprinter;
 use crate::secret::SecretValue;
 use crate::secret_store::SecretStore;
 use crate::store::{AuditLog, Database, Inserted, KeyRow, KeyRows};
-use keyden_protocol::{AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus};
+use keyden_protocol::{
+    AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus, RemoteState,
+};
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -35,6 +37,10 @@ pub struct NewKeyMeta {
     pub kind: Option<KeyKind>,
     pub expires_at: Option<i64>,
     pub notes: String,
+    /// Set for a key just created at its provider (see `providers::lifecycle`).
+    pub remote_id: Option<String>,
+    /// The provider's own redacted form, so the mirror and the provider show the same text.
+    pub redacted: Option<String>,
 }
 
 /// Why a secret leaves the vault; each is audited under its own name.
@@ -122,6 +128,55 @@ impl Vault {
             .map_err(VaultError::from)
     }
 
+    /// Keyring entries that are not keys (a provider account's password, its cached admin JWT).
+    pub(crate) async fn credential_put(&self, id: &str, label: &str, value: SecretValue) -> Result<(), VaultError> {
+        let (id, label) = (id.to_string(), label.to_string());
+        self.keyring(move |s| s.put(&id, &label, &value)).await
+    }
+
+    pub(crate) async fn credential_get(&self, id: &str) -> Result<Option<SecretValue>, VaultError> {
+        let id = id.to_string();
+        self.keyring(move |s| s.get(&id)).await
+    }
+
+    pub(crate) async fn credential_remove(&self, id: &str) -> Result<bool, VaultError> {
+        let id = id.to_string();
+        self.keyring(move |s| s.remove(&id)).await
+    }
+
+    /// Fails now, before any remote call, when the keyring cannot be reached: a key created remotely
+    /// must have somewhere to keep its secret.
+    pub(crate) async fn ensure_keyring(&self) -> Result<(), VaultError> {
+        self.fingerprinter().await.map(|_| ())
+    }
+
+    pub(crate) async fn audit_key(&self, key: &KeyRecord, action: AuditAction, detail: &str) -> Result<(), VaultError> {
+        self.audit(key, action, detail).await
+    }
+
+    /// Sets or clears a key's generic health probe (URL + one header line with `{key}`).
+    pub async fn set_probe(
+        &self,
+        name: &str,
+        url: Option<&str>,
+        header: Option<&str>,
+    ) -> Result<KeyRecord, VaultError> {
+        let mut key = self.resolve(name).await?;
+        let url = url.map(str::trim).filter(|u| !u.is_empty());
+        let header = header.map(str::trim).filter(|h| !h.is_empty());
+        if let Some(u) = url {
+            validate::probe_url(u)?;
+        }
+        if let Some(h) = header {
+            validate::probe_header(h)?;
+        }
+        self.rows().set_probe(&key.id, url, header).await?;
+        key.probe_url = url.map(str::to_string);
+        key.probe_header = header.map(str::to_string);
+        self.audit(&key, AuditAction::Edit, "health probe changed").await?;
+        Ok(key)
+    }
+
     async fn fingerprinter(&self) -> Result<Arc<Fingerprinter>, VaultError> {
         self.fingerprinter
             .get_or_try_init(|| async {
@@ -148,17 +203,26 @@ impl Vault {
             environment: validate::label("environment", &meta.environment)?,
             owner: validate::label("owner", &meta.owner)?,
             kind: meta.kind.unwrap_or(KeyKind::Secret),
-            redacted: secret.redacted(),
+            redacted: meta.redacted.clone().unwrap_or_else(|| secret.redacted()),
             status: KeyStatus::Active,
             created_at: self.now(),
             revoked_at: None,
             expires_at: meta.expires_at,
             last_verified_at: None,
-            remote_id: None,
+            remote_id: meta.remote_id.clone(),
             notes: validate::notes(&meta.notes)?,
+            remote_state: meta.remote_id.as_ref().map(|_| RemoteState::Present),
+            synced_at: meta.remote_id.as_ref().map(|_| self.now()),
+            has_secret: true,
+            last_checked_at: None,
+            last_check: None,
+            probe_url: None,
+            probe_header: None,
         };
         let fingerprint = self.fingerprinter().await?.of(&secret);
-        if record.kind == KeyKind::Secret {
+        // A key created at a provider was already judged by the provider layer's policy (which respects
+        // the server's own answer); the local rule is for local keys.
+        if record.kind == KeyKind::Secret && record.remote_id.is_none() {
             self.refuse_second_active_secret(&record).await?;
         }
         let row = KeyRow { record, fingerprint, pending: None, pending_pid: None, pending_at: None };
@@ -215,7 +279,8 @@ impl Vault {
     pub async fn detail(&self, name: &str) -> Result<KeyDetail, VaultError> {
         let key = self.resolve(name).await?;
         let audit = AuditLog(&self.db).list(Some(&key.id), 200).await?;
-        Ok(KeyDetail { key, audit })
+        let checks = crate::store::CheckRows(&self.db).list(&key.id, 100).await?;
+        Ok(KeyDetail { key, audit, checks })
     }
 
     pub async fn audit_log(&self, name: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>, VaultError> {
@@ -308,7 +373,7 @@ impl Vault {
 }
 
 /// `key_` + 16 hex characters (64 random bits): short enough to type, unique enough for one vault.
-fn new_key_id() -> String {
+pub(crate) fn new_key_id() -> String {
     let mut bytes = [0u8; 8];
     getrandom::getrandom(&mut bytes).expect("the OS random source failed");
     format!("key_{}", hex::encode(bytes))

@@ -115,6 +115,13 @@ async fn abandoned_row(f: &Fixture, pending: Pending, value: &str) -> KeyRow {
         last_verified_at: None,
         remote_id: None,
         notes: String::new(),
+        remote_state: None,
+        synced_at: None,
+        has_secret: true,
+        last_checked_at: None,
+        last_check: None,
+        probe_url: None,
+        probe_header: None,
     };
     let row = KeyRow { record, fingerprint: fp, pending: None, pending_pid: None, pending_at: None };
     // pid 0 is never a user process: the step is abandoned.

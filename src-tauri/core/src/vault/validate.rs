@@ -69,6 +69,36 @@ pub fn notes(raw: &str) -> Result<String, VaultError> {
     Ok(raw.trim_end().to_string())
 }
 
+/// A health-probe URL: http(s), no credentials in it (the key goes in the header).
+pub fn probe_url(raw: &str) -> Result<(), VaultError> {
+    let url = reqwest::Url::parse(raw).map_err(|e| invalid("probe url", format!("{raw:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid("probe url", "only http:// and https:// URLs"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("probe url", "no credentials in the URL; the header carries the key"));
+    }
+    Ok(())
+}
+
+/// A health-probe header: one `Name: value` line with `{key}` where the key's value goes, so the value
+/// itself is never stored here.
+pub fn probe_header(raw: &str) -> Result<(), VaultError> {
+    let Some((name, value)) = raw.split_once(':') else {
+        return Err(invalid("probe header", "write it as `Name: value`, e.g. `Authorization: Bearer {key}`"));
+    };
+    if name.trim().is_empty() || !name.trim().bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(invalid("probe header", format!("{:?} is not a header name", name.trim())));
+    }
+    if !value.contains("{key}") {
+        return Err(invalid("probe header", "the value must contain {key}, where the key's value goes"));
+    }
+    if raw.chars().any(char::is_control) || raw.len() > 1000 {
+        return Err(invalid("probe header", "one line of at most 1000 characters"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

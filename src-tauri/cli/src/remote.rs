@@ -1,0 +1,259 @@
+//! The provider commands: accounts, sync, remote create/rotate, check, minis verify. Same shape as
+//! `run.rs`: one core call each, then output.
+
+use crate::args::{AccountsCommand, AddAccount, MinisCommand, RemoteKindArg};
+use crate::failure::Failure;
+use crate::output::{emit, instant, relative};
+use keyden_core::protocol::{
+    Account, AccountAuth, CheckOutcome, CreatedKey, HealthCheck, KeyKind, MinisTokenState, MinisVerification,
+    NewAccount, ProviderKind, RotationReport, SyncReport,
+};
+use keyden_core::providers::Providers;
+use std::io::{IsTerminal, Read};
+
+fn out<T: serde::Serialize>(json: bool, value: &T, human: String) {
+    if json {
+        emit(&format!("{}\n", serde_json::to_string_pretty(value).expect("protocol types serialize")));
+    } else {
+        emit(&human);
+    }
+}
+
+/// A credential from stdin: at most 64 KiB, one trailing newline trimmed (by the core's validation).
+fn stdin_value(what: &str) -> Result<String, Failure> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return rpassword::prompt_password(format!("{what} (hidden): ")).map_err(crate::run::io_failure);
+    }
+    let mut buf = Vec::new();
+    stdin.lock().take(64 * 1024 + 1).read_to_end(&mut buf).map_err(crate::run::io_failure)?;
+    String::from_utf8(buf).map_err(|_| Failure::failed("invalid_input", format!("the {what} is not UTF-8 text"), None))
+}
+
+pub async fn accounts(p: &Providers<'_>, cmd: AccountsCommand, json: bool) -> Result<(), Failure> {
+    match cmd {
+        AccountsCommand::Add(add) => {
+            let (new, verify) = match add {
+                AddAccount::Medusa { name, url, email, password_stdin, secret_key_stdin, no_verify } => {
+                    let (auth, login, secret) = match (email, password_stdin, secret_key_stdin) {
+                        (Some(email), true, false) => (AccountAuth::Emailpass, email, stdin_value("password")?),
+                        (None, false, true) => (AccountAuth::SecretKey, String::new(), stdin_value("secret key")?),
+                        _ => {
+                            return Err(Failure::usage(
+                                "credentials_required",
+                                "a Medusa account needs a login or a secret key",
+                                "pass --email E --password-stdin, or --secret-key-stdin",
+                            ))
+                        }
+                    };
+                    (
+                        NewAccount { name, provider: ProviderKind::Medusa, base_url: url, auth, login, secret },
+                        !no_verify,
+                    )
+                }
+                AddAccount::ShopMinis { name, api_key, api_key_stdin, url, no_verify } => {
+                    let secret = match api_key {
+                        Some(k) if !api_key_stdin => k,
+                        _ => stdin_value("API key")?,
+                    };
+                    let new = NewAccount {
+                        name,
+                        provider: ProviderKind::ShopMinis,
+                        base_url: url,
+                        auth: AccountAuth::ApiKey,
+                        login: String::new(),
+                        secret,
+                    };
+                    (new, !no_verify)
+                }
+            };
+            let a = p.add_account(new, verify).await?;
+            let checked = if verify { "credentials accepted; " } else { "" };
+            out(
+                json,
+                &a,
+                format!(
+                    "Added {} account '{}' at {} ({checked}kept in the keyring).\n",
+                    a.provider.label(),
+                    a.name,
+                    a.base_url
+                ),
+            );
+        }
+        AccountsCommand::List => {
+            let list = p.list_accounts().await?;
+            out(json, &list, account_table(&list, p.vault.now()));
+        }
+        AccountsCommand::Remove { name } => {
+            let a = p.remove_account(&name).await?;
+            out(json, &a, format!("Removed account '{}'; its keys stay in the vault as local records.\n", a.name));
+        }
+    }
+    Ok(())
+}
+
+fn account_table(list: &[Account], now: i64) -> String {
+    if list.is_empty() {
+        return "No provider accounts. Add one with `keyden accounts add medusa --name N --url URL --email E --password-stdin`.\n".into();
+    }
+    let mut s = String::new();
+    for a in list {
+        let synced = match (a.last_sync_at, &a.last_sync_error) {
+            (_, Some(err)) => format!(
+                "last sync failed {}: {err}; last good sync {}",
+                a.last_sync_attempt_at.map(|t| relative(t, now)).unwrap_or_default(),
+                a.last_sync_at.map(|t| relative(t, now)).unwrap_or_else(|| "never".into())
+            ),
+            (Some(t), None) => format!("synced {} ({} keys)", relative(t, now), a.remote_count.unwrap_or(0)),
+            (None, None) => "never synced".into(),
+        };
+        let login = if a.login.is_empty() { a.auth.as_str().to_string() } else { a.login.clone() };
+        s.push_str(&format!("{:<20} {:<10} {:<32} {login:<24} {synced}\n", a.name, a.provider.as_str(), a.base_url));
+    }
+    s
+}
+
+pub async fn sync(p: &Providers<'_>, account: Option<String>, json: bool) -> Result<(), Failure> {
+    let names = match account {
+        Some(a) => vec![a],
+        None => p
+            .list_accounts()
+            .await?
+            .into_iter()
+            .filter(|a| a.provider == ProviderKind::Medusa)
+            .map(|a| a.name)
+            .collect(),
+    };
+    if names.is_empty() {
+        return Err(Failure::failed(
+            "no_accounts",
+            "there is no Medusa account to sync",
+            Some("add one with `keyden accounts add medusa …`".into()),
+        ));
+    }
+    let mut reports: Vec<SyncReport> = Vec::new();
+    let mut first_error = None;
+    for name in names {
+        let progress = |fetched: u64, total: u64| {
+            if !json && std::io::stderr().is_terminal() {
+                eprint!("\r{name}: {fetched}/{total} keys");
+            }
+        };
+        match p.sync(&name, progress).await {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                let f = Failure::from(e);
+                if !json {
+                    eprintln!("keyden: sync of '{name}' failed: {}", f.reply.message);
+                }
+                first_error.get_or_insert(f);
+            }
+        }
+    }
+    let human: String = reports
+        .iter()
+        .map(|r| {
+            format!(
+                "Synced '{}': {} remote keys — {} new, {} changed, {} unchanged, {} gone ({} pages).\n",
+                r.account, r.remote_count, r.added, r.updated, r.unchanged, r.gone, r.pages
+            )
+        })
+        .collect();
+    out(json, &reports, human);
+    first_error.map_or(Ok(()), Err)
+}
+
+pub async fn create(
+    p: &Providers<'_>,
+    account: &str,
+    title: &str,
+    kind: RemoteKindArg,
+    json: bool,
+) -> Result<(), Failure> {
+    let kind = match kind {
+        RemoteKindArg::Secret => KeyKind::Secret,
+        RemoteKindArg::Publishable => KeyKind::Publishable,
+    };
+    let created = p.create_remote(account, title, kind).await?;
+    show_created(&created, json);
+    Ok(())
+}
+
+/// The secret is shown this once: on stdout (for a script to capture), with the warning on stderr.
+fn show_created(c: &CreatedKey, json: bool) {
+    if json {
+        out(json, c, String::new());
+        return;
+    }
+    eprintln!(
+        "Created '{}' ({}, remote {}). Its secret is in the keyring; it is shown here once:",
+        c.key.title,
+        c.key.id,
+        c.key.remote_id.as_deref().unwrap_or("-")
+    );
+    emit(&format!("{}\n", c.secret));
+}
+
+pub async fn rotate(p: &Providers<'_>, key: &str, yes: bool, json: bool) -> Result<(), Failure> {
+    let report: RotationReport = p.rotate(key, yes).await?;
+    if json {
+        out(json, &report, String::new());
+    } else {
+        for s in &report.steps {
+            eprintln!("- {s}");
+        }
+        if let Some(c) = &report.created {
+            show_created(c, false);
+        }
+    }
+    if report.completed {
+        Ok(())
+    } else {
+        Err(Failure::failed("rotation_incomplete", "the new key did not pass its check; the old key was kept", None))
+    }
+}
+
+pub async fn check(p: &Providers<'_>, key: &str, json: bool) -> Result<(), Failure> {
+    let c: HealthCheck = p.check(key).await?;
+    let status = c.http_status.map(|s| format!("HTTP {s}, ")).unwrap_or_default();
+    out(json, &c, format!("{}: {} ({status}{} ms) — {}\n", instant(c.at), c.outcome.as_str(), c.latency_ms, c.message));
+    if c.outcome == CheckOutcome::Accepted {
+        Ok(())
+    } else {
+        Err(Failure::quiet(1))
+    }
+}
+
+pub async fn minis(p: &Providers<'_>, cmd: MinisCommand, json: bool) -> Result<(), Failure> {
+    let MinisCommand::Verify { account, token } = cmd;
+    let token = if token == "-" { stdin_value("user token")? } else { token };
+    let v: MinisVerification = p.minis_verify(&account, &token).await?;
+    out(json, &v, minis_text(&v));
+    if v.api_key_accepted && v.token == Some(MinisTokenState::Valid) {
+        Ok(())
+    } else {
+        Err(Failure::quiet(1))
+    }
+}
+
+fn minis_text(v: &MinisVerification) -> String {
+    let key = if v.api_key_accepted {
+        format!("accepted (HTTP {}) — API keys do not expire", v.http_status)
+    } else {
+        format!("REJECTED (HTTP {})", v.http_status)
+    };
+    let token = match (v.token, v.token_expires_at) {
+        (None, _) => "not checked (the API key was refused first)".to_string(),
+        (Some(MinisTokenState::Valid), Some(t)) => format!("valid, expires {} ({})", instant(t), relative(t, v.now)),
+        (Some(MinisTokenState::Valid), None) => "valid".into(),
+        (Some(MinisTokenState::Expired), _) => "EXPIRED (TOKEN_EXPIRED)".into(),
+        (Some(MinisTokenState::Invalid), _) => "INVALID (TOKEN_INVALID)".into(),
+        (Some(MinisTokenState::Refused), _) => format!("refused ({})", v.user_errors.join(", ")),
+    };
+    let mut s = format!("API key     {key}\nUser token  {token}\n");
+    if let Some(id) = &v.public_id {
+        s.push_str(&format!("User        {id} ({})\n", v.user_state.as_deref().unwrap_or("-")));
+    }
+    s.push_str(&format!("\n{}\n", v.explanation));
+    s
+}

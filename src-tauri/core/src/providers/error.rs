@@ -1,0 +1,118 @@
+use crate::secret_store::KeyringError;
+use crate::store::StoreError;
+use crate::vault::VaultError;
+use crate::Coded;
+
+/// Everything that can go wrong talking to a provider, each with what to do about it. `service` names
+/// the account and its URL so a message makes sense on its own ("Medusa 'shop' at http://…").
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("{field}: {reason}")]
+    InvalidInput { field: &'static str, reason: String },
+    #[error("no provider account named {0:?}")]
+    AccountNotFound(String),
+    #[error("there is already an account named {0:?}")]
+    AccountExists(String),
+    #[error("'{0}' is not linked to a provider account")]
+    NotLinked(String),
+    #[error("{service}: cannot connect ({reason})")]
+    Unreachable { service: String, reason: String },
+    #[error("{service} did not answer within {seconds} s")]
+    Timeout { service: String, seconds: f32 },
+    #[error("{service} is rate limiting Keyden (HTTP 429){}", retry_after.map(|s| format!("; it asks to wait {s} s")).unwrap_or_default())]
+    RateLimited { service: String, retry_after: Option<u64> },
+    #[error("{service} failed (HTTP {status}): {message}")]
+    Server { service: String, status: u16, message: String },
+    #[error("{service} refused the account's credentials (HTTP {status}): {message}")]
+    Unauthorized { service: String, status: u16, message: String },
+    #[error("{service} refused (HTTP {status}): {message}")]
+    Refused { service: String, status: u16, message: String },
+    #[error("{service} answered something Keyden cannot read: {reason}")]
+    Malformed { service: String, reason: String },
+    #[error("{service} does not have it: {what}")]
+    RemoteMissing { service: String, what: String },
+    #[error("{service} said yes, but reading the key back shows it did not happen: {what}")]
+    NotApplied { service: String, what: String },
+    #[error("{0}")]
+    ConsentNeeded(String),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+}
+
+impl ProviderError {
+    /// Whether the provider answered at all (a check that ends here says nothing about the key).
+    pub fn is_transport(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Unreachable { .. }
+                | ProviderError::Timeout { .. }
+                | ProviderError::RateLimited { .. }
+                | ProviderError::Server { .. }
+                | ProviderError::Malformed { .. }
+        )
+    }
+}
+
+impl Coded for ProviderError {
+    fn code(&self) -> &'static str {
+        match self {
+            ProviderError::InvalidInput { .. } => "invalid_input",
+            ProviderError::AccountNotFound(_) => "account_not_found",
+            ProviderError::AccountExists(_) => "account_exists",
+            ProviderError::NotLinked(_) => "key_not_linked",
+            ProviderError::Unreachable { .. } => "provider_unreachable",
+            ProviderError::Timeout { .. } => "provider_timeout",
+            ProviderError::RateLimited { .. } => "provider_rate_limited",
+            ProviderError::Server { .. } => "provider_error",
+            ProviderError::Unauthorized { .. } => "provider_unauthorized",
+            ProviderError::Refused { .. } => "provider_refused",
+            ProviderError::Malformed { .. } => "provider_malformed",
+            ProviderError::RemoteMissing { .. } => "remote_key_missing",
+            ProviderError::NotApplied { .. } => "provider_not_applied",
+            ProviderError::ConsentNeeded(_) => "consent_needed",
+            ProviderError::Vault(e) => e.code(),
+            ProviderError::Store(e) => e.code(),
+            ProviderError::Keyring(e) => e.code(),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            ProviderError::InvalidInput { .. } => None,
+            ProviderError::AccountNotFound(_) => Some("`keyden accounts list` shows the accounts".into()),
+            ProviderError::AccountExists(_) => Some("choose another name, or remove the old account first".into()),
+            ProviderError::NotLinked(_) => {
+                Some("only keys created or synced from a provider account have a remote side".into())
+            }
+            ProviderError::Unreachable { .. } => {
+                Some("check the account's URL and that the server is running; the mirror still works offline".into())
+            }
+            ProviderError::Timeout { .. } => Some("the server may be overloaded; try again in a moment".into()),
+            ProviderError::RateLimited { retry_after, .. } => Some(match retry_after {
+                Some(s) => format!("try again in {s} s"),
+                None => "try again in a minute".into(),
+            }),
+            ProviderError::Server { .. } => {
+                Some("a server-side failure: try again, or look at the server's log".into())
+            }
+            ProviderError::Unauthorized { .. } => Some(
+                "the password or key for this account is wrong or was revoked; remove the account and add it again"
+                    .into(),
+            ),
+            ProviderError::Refused { .. } => Some("the provider's own rule; its message says why".into()),
+            ProviderError::Malformed { .. } => Some("is the URL really the provider's API? check the account".into()),
+            ProviderError::RemoteMissing { .. } => {
+                Some("it was deleted at the provider; `keyden sync` marks it gone in the mirror".into())
+            }
+            ProviderError::NotApplied { .. } => Some("sync the account and look at the key again".into()),
+            ProviderError::ConsentNeeded(_) => Some("run it again with --yes (or confirm in the app)".into()),
+            ProviderError::Vault(e) => e.hint(),
+            ProviderError::Store(e) => e.hint(),
+            ProviderError::Keyring(e) => e.hint(),
+        }
+    }
+}

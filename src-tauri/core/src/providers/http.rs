@@ -1,0 +1,216 @@
+//! The one HTTP client every provider call goes through: timeouts, retries with exponential backoff on
+//! 5xx, 429 and dropped connections (Retry-After honoured), and a cap on how much of a body is read.
+//!
+//! Only requests that are safe to repeat are retried on a 5xx or a timeout: a POST that creates a key may
+//! have been applied before the server failed, so it is retried only when it never reached the server
+//! (connection refused) or the server said 429 (rate limited: not processed).
+
+use super::ProviderError;
+use std::time::{Duration, Instant};
+
+/// A response body larger than this is refused, not read.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A Retry-After longer than this is not waited out: the caller gets `RateLimited` at once.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(300),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    timeout: Duration,
+    policy: RetryPolicy,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub latency: Duration,
+    pub retry_after: Option<Duration>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self, service: &str) -> Result<T, ProviderError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ProviderError::Malformed { service: service.to_string(), reason: e.to_string() })
+    }
+
+    pub fn latency_ms(&self) -> u32 {
+        u32::try_from(self.latency.as_millis()).unwrap_or(u32::MAX)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Idempotent {
+    Yes,
+    No,
+}
+
+impl Http {
+    /// Timeout and retry timing can be shortened for tests through `KEYDEN_HTTP_TIMEOUT_MS` and
+    /// `KEYDEN_HTTP_RETRY_BASE_MS`; nothing else reads the environment.
+    pub fn from_env() -> Self {
+        let ms = |name: &str, default: u64| {
+            std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok()).map_or(default, |v| v)
+        };
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(ms("KEYDEN_HTTP_RETRY_BASE_MS", 300)),
+            ..RetryPolicy::default()
+        };
+        Http::new(Duration::from_millis(ms("KEYDEN_HTTP_TIMEOUT_MS", 15_000)), policy)
+    }
+
+    pub fn new(timeout: Duration, policy: RetryPolicy) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("keyden/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the TLS backend initialises");
+        Http { client, timeout, policy }
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends the request `build` makes (again for each attempt) and reads the answer. A 5xx or 429 that
+    /// outlives the retries comes back as an `Answer` for the provider to map with its own error body.
+    pub async fn send(
+        &self,
+        service: &str,
+        idempotent: Idempotent,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Answer, ProviderError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let last = attempt >= self.policy.attempts;
+            let started = Instant::now();
+            let outcome = match build(&self.client).send().await {
+                Ok(response) => read(response, started, service).await,
+                Err(e) => Err(e),
+            };
+            let wait = match &outcome {
+                Ok(a) if a.status == 429 => match a.retry_after {
+                    Some(d) if d > self.policy.max_retry_after => None,
+                    Some(d) => Some(d),
+                    None => Some(self.backoff(attempt)),
+                },
+                Ok(a) if a.status >= 500 && idempotent == Idempotent::Yes => Some(self.backoff(attempt)),
+                Ok(_) => None,
+                Err(e) if e.is_connect() => Some(self.backoff(attempt)),
+                Err(e) if idempotent == Idempotent::Yes && (e.is_timeout() || e.is_request() || e.is_body()) => {
+                    Some(self.backoff(attempt))
+                }
+                Err(_) => None,
+            };
+            match (wait, last) {
+                (Some(d), false) => {
+                    tracing::debug!(service, attempt, delay_ms = d.as_millis() as u64, "retrying");
+                    tokio::time::sleep(d).await;
+                }
+                _ => return outcome.map_err(|e| self.transport_error(service, e)),
+            }
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.policy.base_delay.saturating_mul(1 << (attempt - 1).min(10));
+        // Up to 25% jitter, so clients that failed together do not retry together.
+        let mut b = [0u8; 1];
+        let _ = getrandom::getrandom(&mut b);
+        let jitter = exp.mul_f64(f64::from(b[0]) / 255.0 / 4.0);
+        (exp + jitter).min(self.policy.max_delay)
+    }
+
+    fn transport_error(&self, service: &str, e: reqwest::Error) -> ProviderError {
+        let service = service.to_string();
+        if e.is_timeout() {
+            ProviderError::Timeout { service, seconds: self.timeout.as_secs_f32() }
+        } else if e.is_decode() || e.is_body() {
+            ProviderError::Malformed { service, reason: format!("the answer broke off: {}", root_cause(&e)) }
+        } else {
+            ProviderError::Unreachable { service, reason: root_cause(&e) }
+        }
+    }
+}
+
+async fn read(mut response: reqwest::Response, started: Instant, service: &str) -> Result<Answer, reqwest::Error> {
+    let status = response.status().as_u16();
+    let retry_after =
+        response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(v.to_str().ok()?));
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_BODY {
+            tracing::warn!(service, "response body over {MAX_BODY} bytes; truncated");
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer { status, body, latency: started.elapsed(), retry_after })
+}
+
+/// Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3).
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+}
+
+/// The innermost error's words ("Connection refused"), not reqwest's wrapper chain.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut source: &dyn std::error::Error = e;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    source.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
+        let d = parse_retry_after(&later).unwrap();
+        assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let http = Http::new(Duration::from_secs(1), RetryPolicy::default());
+        let (a, b, c) = (http.backoff(1), http.backoff(2), http.backoff(20));
+        assert!(a >= Duration::from_millis(300) && a <= Duration::from_millis(375), "{a:?}");
+        assert!(b >= Duration::from_millis(600), "{b:?}");
+        assert_eq!(c, Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,115 @@
+//! Provider account rows. Never a credential: those live in the keyring (see migrations/0006).
+
+use super::{is_unique_violation, Database, StoreError};
+use keyden_protocol::{Account, AccountAuth, ProviderKind};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+const COLUMNS: &str = "id, name, provider, base_url, auth, login, credential_key_id, actor, one_active_secret, \
+     created_at, last_sync_at, last_sync_attempt_at, last_sync_error, remote_count";
+
+pub struct AccountRows<'a>(pub &'a Database);
+
+/// An account row with the field the IPC type leaves out.
+#[derive(Clone, Debug)]
+pub struct AccountRow {
+    pub account: Account,
+    /// The remote user Keyden acts as (Medusa actor_id), once known.
+    pub actor: String,
+}
+
+fn decode(r: &SqliteRow) -> Result<AccountRow, StoreError> {
+    let provider: String = r.get("provider");
+    let auth: String = r.get("auth");
+    Ok(AccountRow {
+        account: Account {
+            id: r.get("id"),
+            name: r.get("name"),
+            provider: ProviderKind::parse(&provider)
+                .ok_or_else(|| StoreError::Corrupt(format!("provider {provider:?}")))?,
+            base_url: r.get("base_url"),
+            auth: AccountAuth::parse(&auth).ok_or_else(|| StoreError::Corrupt(format!("auth {auth:?}")))?,
+            login: r.get("login"),
+            credential_key_id: r.get("credential_key_id"),
+            one_active_secret: r.get("one_active_secret"),
+            created_at: r.get("created_at"),
+            last_sync_at: r.get("last_sync_at"),
+            last_sync_attempt_at: r.get("last_sync_attempt_at"),
+            last_sync_error: r.get("last_sync_error"),
+            remote_count: r.get::<Option<i64>, _>("remote_count").map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+        },
+        actor: r.get("actor"),
+    })
+}
+
+impl AccountRows<'_> {
+    /// `false` when the name is taken.
+    pub async fn insert(&self, a: &Account) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT INTO accounts (id, name, provider, base_url, auth, login, credential_key_id, one_active_secret, \
+             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&a.id)
+        .bind(&a.name)
+        .bind(a.provider.as_str())
+        .bind(&a.base_url)
+        .bind(a.auth.as_str())
+        .bind(&a.login)
+        .bind(&a.credential_key_id)
+        .bind(a.one_active_secret)
+        .bind(a.created_at)
+        .execute(&self.0.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_unique_violation(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn list(&self) -> Result<Vec<AccountRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE"))
+            .fetch_all(&self.0.pool)
+            .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    /// By exact name or id.
+    pub async fn find(&self, name: &str) -> Result<Option<AccountRow>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE name = ?1 OR id = ?1"))
+            .bind(name)
+            .fetch_optional(&self.0.pool)
+            .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    pub async fn remove(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM accounts WHERE id = ?").bind(id).execute(&self.0.pool).await?;
+        Ok(())
+    }
+
+    pub async fn set_actor(&self, id: &str, actor: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET actor = ? WHERE id = ?").bind(actor).bind(id).execute(&self.0.pool).await?;
+        Ok(())
+    }
+
+    pub async fn set_credential_key(&self, id: &str, key_id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET credential_key_id = ? WHERE id = ?")
+            .bind(key_id)
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A sync that failed: the mirror is untouched, only the attempt and its reason are recorded.
+    pub async fn record_sync_failure(&self, id: &str, at: i64, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET last_sync_attempt_at = ?, last_sync_error = ? WHERE id = ?")
+            .bind(at)
+            .bind(error)
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+}

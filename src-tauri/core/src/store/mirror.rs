@@ -1,0 +1,159 @@
+//! Applying a provider's key list to the mirror: one transaction per sync, so a sync that fails half
+//! way leaves the mirror exactly as it was. Rows are matched by (provider, account, remote_id); only
+//! rows that changed are written, so a sync that finds nothing new writes almost nothing.
+
+use super::{Database, StoreError};
+use keyden_protocol::{KeyKind, KeyStatus};
+use std::collections::HashMap;
+
+/// One remote key as the mirror stores it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MirrorKey {
+    pub remote_id: String,
+    pub title: String,
+    pub kind: KeyKind,
+    pub owner: String,
+    pub redacted: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MirrorCounts {
+    pub added: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub gone: u32,
+}
+
+/// id, remote_id, title, owner, redacted, status, remote_state.
+type LocalTuple = (String, String, String, String, String, String, Option<String>);
+
+/// What the mirror holds for one remote id.
+struct Local {
+    id: String,
+    title: String,
+    owner: String,
+    redacted: String,
+    status: String,
+    remote_state: Option<String>,
+}
+
+pub struct Mirror<'a>(pub &'a Database);
+
+impl Mirror<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub async fn apply(
+        &self,
+        provider: &str,
+        account: &str,
+        account_id: &str,
+        remote: &[MirrorKey],
+        now: i64,
+        new_id: impl Fn() -> String,
+    ) -> Result<MirrorCounts, StoreError> {
+        let mut tx = self.0.pool.begin().await?;
+        let existing: Vec<LocalTuple> = sqlx::query_as(
+            "SELECT id, remote_id, title, owner, redacted, status, remote_state FROM keys \
+             WHERE provider = ? AND account = ? AND remote_id IS NOT NULL AND pending IS NULL",
+        )
+        .bind(provider)
+        .bind(account)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut local: HashMap<String, Local> = existing
+            .into_iter()
+            .map(|(id, remote_id, title, owner, redacted, status, remote_state)| {
+                (remote_id, Local { id, title, owner, redacted, status, remote_state })
+            })
+            .collect();
+        let mut counts = MirrorCounts::default();
+        for k in remote {
+            let remote_status = if k.revoked_at.is_some() { KeyStatus::Revoked } else { KeyStatus::Active };
+            match local.remove(&k.remote_id) {
+                Some(l) => {
+                    // Revoke is final here too: a key revoked locally never comes back to active.
+                    let status = if l.status == "revoked" { KeyStatus::Revoked } else { remote_status };
+                    let same = l.title == k.title
+                        && l.owner == k.owner
+                        && l.redacted == k.redacted
+                        && l.status == status.as_str()
+                        && l.remote_state.as_deref() == Some("present");
+                    if same {
+                        counts.unchanged += 1;
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE keys SET title = ?, owner = ?, redacted = ?, status = ?, \
+                         revoked_at = CASE WHEN ? = 'revoked' THEN coalesce(revoked_at, ?) ELSE revoked_at END, \
+                         remote_state = 'present', synced_at = ? WHERE id = ?",
+                    )
+                    .bind(&k.title)
+                    .bind(&k.owner)
+                    .bind(&k.redacted)
+                    .bind(status.as_str())
+                    .bind(status.as_str())
+                    .bind(k.revoked_at.unwrap_or(now))
+                    .bind(now)
+                    .bind(&l.id)
+                    .execute(&mut *tx)
+                    .await?;
+                    counts.updated += 1;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO keys (id, title, provider, account, owner, kind, redacted, fingerprint, status, \
+                         created_at, revoked_at, remote_id, remote_state, synced_at, has_secret) \
+                         VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, 'present', ?, 0)",
+                    )
+                    .bind(new_id())
+                    .bind(&k.title)
+                    .bind(provider)
+                    .bind(account)
+                    .bind(&k.owner)
+                    .bind(k.kind.as_str())
+                    .bind(&k.redacted)
+                    .bind(remote_status.as_str())
+                    .bind(k.created_at)
+                    .bind(k.revoked_at)
+                    .bind(&k.remote_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    counts.added += 1;
+                }
+            }
+        }
+        // What is left was not listed by the provider: marked gone, never dropped.
+        for l in local.values().filter(|l| l.remote_state.as_deref() != Some("gone")) {
+            sqlx::query("UPDATE keys SET remote_state = 'gone', synced_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(&l.id)
+                .execute(&mut *tx)
+                .await?;
+            counts.gone += 1;
+        }
+        sqlx::query(
+            "UPDATE accounts SET last_sync_at = ?1, last_sync_attempt_at = ?1, last_sync_error = NULL, \
+             remote_count = ?2 WHERE id = ?3",
+        )
+        .bind(now)
+        .bind(i64::try_from(remote.len()).unwrap_or(i64::MAX))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    /// One key's mirror state after a remote change Keyden made itself (revoke, title).
+    pub async fn mark(&self, id: &str, state: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE keys SET remote_state = ?, synced_at = ? WHERE id = ?")
+            .bind(state)
+            .bind(now)
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+}
