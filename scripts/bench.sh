@@ -73,6 +73,9 @@ done
 echo; echo "== naming the signer among 1,000 vault secrets (real Secret Service)"
 scripts/with-keyring.sh cargo run -q --release -p keyden-core --example signer_search -- 1000
 
+echo; echo "== mirror sync of 10,000 keys from a local Medusa-paging server, floor: bare bulk insert"
+RUNS=$runs cargo bench -q -p keyden-core --bench sync 2>&1 | grep -vE "^(running|test result|$)"
+
 echo; echo "== sizes"
 ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm ui/dist/*.wasm 2>/dev/null \
   | awk '{printf "%-70s %8.2f MiB\n", $9, $5/1048576}'

@@ -4,7 +4,8 @@
 //!   codes TOKEN_INVALID | TOKEN_EXPIRED | INVALID_MINI | USER_NOT_FOUND, 429 with a top-level
 //!   TOO_MANY_REQUESTS error.
 //! - [`MedusaPager`]: Medusa's `GET /admin/api-keys` paging (limit/offset/count, as a real 2.21 server
-//!   answers), for counts no real server here should be loaded with (the 10,000-key sync).
+//!   answers), for counts no real server here should be loaded with (the 10,000-key sync); its create
+//!   answers as Medusa <= 2.10 did when a secret key is already active (a 400 with its message).
 
 use crate::http::{Answer, HttpFake, Request};
 use std::collections::VecDeque;
@@ -150,7 +151,9 @@ impl MedusaPager {
                     "redacted": format!("{prefix}_{:03x}***{:03x}", i % 4096, (i * 7) % 4096),
                     "type": if secret { "secret" } else { "publishable" },
                     "last_used_at": null,
-                    "created_by": "user_pager",
+                    // Another admin made these: Keyden's per-user policy lets this admin create one, so
+                    // the fake can refuse as a Medusa <= 2.10 server does (one active secret key store-wide).
+                    "created_by": "user_other",
                     "created_at": iso(t0 + i as i64),
                     "updated_at": iso(t0 + i as i64),
                     "revoked_at": if i % 10 == 9 { serde_json::Value::String(iso(t0 + i as i64 + 60)) } else { serde_json::Value::Null },
@@ -202,6 +205,10 @@ fn pager_contract(r: &Request, st: &PagerState, token: &str) -> Answer {
         (_, p) if p.starts_with("/admin/") && r.header("authorization") != Some(&format!("Bearer {token}")) => {
             Answer::json(401, r#"{"message":"Unauthorized"}"#)
         }
+        ("POST", "/admin/api-keys") => Answer::json(
+            400,
+            r#"{"type":"invalid_data","message":"You can only have one active secret key a time. Revoke or delete your existing key before creating a new one."}"#,
+        ),
         ("GET", "/admin/api-keys") => {
             let limit = r.query("limit").and_then(|v| v.parse::<usize>().ok()).unwrap_or(20).min(1000);
             let offset = r.query("offset").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);

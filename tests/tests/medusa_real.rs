@@ -183,6 +183,19 @@ fn rotation_in_the_safe_order_with_consent() {
     .ok();
     assert!(t.run(&["--json", "sync"]).ok().json()[0]["remote_count"].as_u64().unwrap() >= 1);
     s.run(&["keys", "revoke", new_id, "--yes"]).ok();
+
+    // Where two keys may be active at once (publishable keys), no consent is needed and the order is the
+    // safe one: create, check, and only then revoke the old key.
+    let pk = create(&s, &title("storefront"), "publishable").ok().json();
+    let pk_id = pk["key"]["id"].as_str().unwrap();
+    let report = s.run(&["--json", "keys", "rotate", pk_id]).ok().json();
+    assert_eq!((report["completed"].as_bool(), report["revoked_first"].as_bool()), (Some(true), Some(false)));
+    let steps: Vec<&str> = report["steps"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(steps[0].starts_with("created") && steps[1].starts_with("checked the new key: accepted"), "{steps:?}");
+    assert!(steps[2].starts_with("revoked"), "{steps:?}");
+    assert_eq!(s.run(&["--json", "keys", "show", pk_id]).ok().json()["key"]["status"], "revoked");
+    let new_pk = report["created"]["key"]["id"].as_str().unwrap();
+    s.run(&["keys", "revoke", new_pk, "--yes"]).ok();
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn a_sync_pages_through_everything_then_changes_only_what_changed() {
     let k0 = keys.as_array().unwrap().iter().find(|k| k["remote_id"] == "apk_00000000000000000001").unwrap();
     assert_eq!((k0["title"].as_str(), k0["kind"].as_str()), (Some("Pager key 1"), Some("secret")));
     assert_eq!((k0["has_secret"].as_bool(), k0["remote_state"].as_str()), (Some(false), Some("present")));
-    assert_eq!(k0["owner"], "user_pager");
+    assert_eq!(k0["owner"], "user_other");
     let revoked = s.run(&["--json", "keys", "list", "--provider", "medusa", "--status", "revoked"]).ok().json();
     assert_eq!(revoked.as_array().unwrap().len(), 123, "every 10th key is revoked remotely");
 
@@ -94,6 +94,8 @@ fn offline_everything_reads_from_the_mirror() {
     assert_eq!(list.as_array().unwrap().len(), 11, "4 and 40–49");
     let show = s.run(&["keys", "show", "Pager key 42"]).ok().stdout;
     assert!(show.contains("apk_00000000000000000042") && show.contains("mirrored"), "{show}");
+    let get = s.run(&["--json", "get", "Pager key 42"]);
+    assert_eq!(get.error_code(), "secret_never_held", "a mirrored key has no secret to hand out: {get:?}");
     let sync = s.run(&["--json", "sync"]);
     assert_eq!(sync.error_code(), "provider_unreachable", "{sync:?}");
     assert!(sync.error()["hint"].as_str().unwrap().contains("offline"));
@@ -144,4 +146,18 @@ fn wrong_credentials_and_bad_urls_are_refused_when_the_account_is_added() {
     assert!(s.run(&["--json", "accounts", "list"]).ok().json().as_array().unwrap().is_empty());
     let no_creds = s.run(&["--json", "accounts", "add", "medusa", "--name", "p", "--url", pager.url()]);
     assert_eq!(no_creds.code, 2, "{no_creds:?}");
+}
+
+#[test]
+fn the_server_s_own_refusal_is_shown_as_it_said_it_and_nothing_is_kept() {
+    let pager = MedusaPager::start(3);
+    let s = sandbox();
+    add_account(&s, pager.url());
+    // Keyden's policy is per user: the active secret keys belong to another admin, so it asks the server,
+    // which (like Medusa <= 2.10) allows one active secret key store-wide.
+    let r = s.run(&["--json", "keys", "create", "--account", "pager", "--title", "Mine"]);
+    assert_eq!((r.code, r.error_code().as_str()), (1, "provider_refused"), "{r:?}");
+    let message = r.error()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("HTTP 400") && message.contains("You can only have one active secret key"), "{message}");
+    assert!(s.run(&["--json", "keys", "list", "--search", "Mine"]).ok().json().as_array().unwrap().is_empty());
 }

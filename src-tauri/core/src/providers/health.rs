@@ -132,6 +132,9 @@ impl Providers<'_> {
     }
 
     async fn secret_for_check(&self, key: &KeyRecord) -> Result<crate::secret::SecretValue, ProviderError> {
+        if !key.has_secret {
+            return Err(crate::vault::VaultError::NeverHeld(key.title.clone()).into());
+        }
         self.vault
             .credential_get(&key.id)
             .await?
@@ -183,4 +186,64 @@ pub async fn reminders(vault: &crate::vault::Vault, days: u32) -> Result<Vec<Rem
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::secret::SecretValue;
+    use crate::secret_store::MemoryStore;
+    use crate::vault::{NewKeyMeta, Vault};
+    use std::sync::Arc;
+
+    const NOW: i64 = 1_700_000_000;
+
+    async fn add(vault: &Vault, title: &str, expires_in_days: Option<i64>) -> KeyRecord {
+        let meta = NewKeyMeta {
+            title: title.into(),
+            kind: Some(KeyKind::Token),
+            expires_at: expires_in_days.map(|d| NOW + d * 86_400),
+            ..Default::default()
+        };
+        vault.add(meta, SecretValue::from_input(format!("value-of-{title}").into_bytes()).unwrap()).await.unwrap()
+    }
+
+    async fn check(vault: &Vault, key: &KeyRecord, outcome: CheckOutcome) {
+        let c = HealthCheck {
+            key_id: key.id.clone(),
+            at: NOW,
+            outcome,
+            http_status: Some(401),
+            latency_ms: 3,
+            message: String::new(),
+        };
+        CheckRows(vault.database()).record(&c).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn reminders_name_keys_about_to_expire_and_keys_failing_their_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vault, _) =
+            Vault::open(dir.path(), Arc::new(MemoryStore::default()), Arc::new(FixedClock::at(NOW)), "test")
+                .await
+                .unwrap();
+        add(&vault, "soon", Some(3)).await;
+        add(&vault, "later", Some(30)).await;
+        add(&vault, "never", None).await;
+        let failing = add(&vault, "failing", None).await;
+        check(&vault, &failing, CheckOutcome::Rejected).await;
+        let healthy = add(&vault, "healthy", None).await;
+        check(&vault, &healthy, CheckOutcome::Accepted).await;
+        let revoked = add(&vault, "revoked and failing", Some(1)).await;
+        check(&vault, &revoked, CheckOutcome::Rejected).await;
+        vault.revoke(&revoked.id).await.unwrap();
+
+        let due = reminders(&vault, 14).await.unwrap();
+        let titles: Vec<&str> = due.iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(titles.contains(&"'soon' expires in 3 d"), "{titles:?}");
+        assert!(titles.contains(&"'failing' failed its last check"), "{titles:?}");
+        assert_eq!(reminders(&vault, 60).await.unwrap().len(), 3, "a wider horizon adds 'later'");
+    }
 }

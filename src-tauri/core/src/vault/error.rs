@@ -21,6 +21,8 @@ pub enum VaultError {
     Revoked(String),
     #[error("the keyring has no secret for '{0}'")]
     SecretMissing(String),
+    #[error("'{0}' was mirrored from its provider: Keyden never held its secret")]
+    NeverHeld(String),
     #[error("'{0}' changed while this action ran (another Keyden process acted on it)")]
     Conflict(String),
     #[error(transparent)]
@@ -42,6 +44,7 @@ impl Coded for VaultError {
             VaultError::NotRevoked(_) => "key_not_revoked",
             VaultError::Revoked(_) => "key_revoked",
             VaultError::SecretMissing(_) => "secret_missing",
+            VaultError::NeverHeld(_) => "secret_never_held",
             VaultError::Conflict(_) => "key_conflict",
             VaultError::Secret(e) => e.code(),
             VaultError::Keyring(e) => e.code(),
@@ -65,6 +68,10 @@ impl Coded for VaultError {
             VaultError::SecretMissing(_) => {
                 Some("the entry was removed outside Keyden; revoke this key and add it again".into())
             }
+            VaultError::NeverHeld(_) => Some(
+                "a provider shows a key's secret only when it is created; create a new one with `keyden keys create`"
+                    .into(),
+            ),
             VaultError::Conflict(_) => Some("look at the key again and retry".into()),
             VaultError::Secret(e) => e.hint(),
             VaultError::Keyring(e) => e.hint(),

@@ -140,6 +140,9 @@ impl Vault {
     /// tokens is exactly what a revoked secret is kept for. Audited as `verify`.
     pub async fn verification_secret(&self, name: &str) -> Result<(KeyRecord, SecretValue), VaultError> {
         let key = self.resolve(name).await?;
+        if !key.has_secret {
+            return Err(VaultError::NeverHeld(key.title));
+        }
         let id = key.id.clone();
         let secret =
             self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;

@@ -358,6 +358,9 @@ impl Vault {
         if key.status == KeyStatus::Revoked {
             return Err(VaultError::Revoked(key.title));
         }
+        if !key.has_secret {
+            return Err(VaultError::NeverHeld(key.title));
+        }
         let id = key.id.clone();
         let secret =
             self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;

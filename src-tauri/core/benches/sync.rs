@@ -1,0 +1,114 @@
+//! The mirror sync of 10,000 keys from a local server that pages exactly like Medusa's
+//! `GET /admin/api-keys` (tests' `MedusaPager`), end to end through the providers layer (login, 20 pages
+//! of 500 over HTTP, parsing, one transaction), side by side with its floor: a bare bulk insert of the
+//! same 10,000 rows into the same SQLite schema in one transaction. Also the incremental sync, when
+//! nothing changed remotely. Runs alternate; medians and ratios are printed.
+//!   cargo bench -p keyden-core --bench sync            (RUNS=7 for more runs)
+
+use keyden_core::clock::SystemClock;
+use keyden_core::protocol::{AccountAuth, NewAccount, ProviderKind};
+use keyden_core::providers::http::Http;
+use keyden_core::providers::Providers;
+use keyden_core::secret_store::MemoryStore;
+use keyden_core::vault::Vault;
+use keyden_tests::fakes::{MedusaPager, PAGER_EMAIL, PAGER_PASSWORD};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const KEYS: usize = 10_000;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn vault_with_account(url: &str) -> (tempfile::TempDir, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _) =
+        Vault::open(dir.path(), Arc::new(MemoryStore::default()), Arc::new(SystemClock), "bench").await.unwrap();
+    let http = Http::from_env();
+    let new = NewAccount {
+        name: "pager".into(),
+        provider: ProviderKind::Medusa,
+        base_url: url.into(),
+        auth: AccountAuth::Emailpass,
+        login: PAGER_EMAIL.into(),
+        secret: PAGER_PASSWORD.into(),
+    };
+    Providers::new(&vault, &http).add_account(new, true).await.unwrap();
+    (dir, vault)
+}
+
+/// The floor: the same rows, inserted with one prepared statement in one transaction.
+async fn bulk_insert() -> Duration {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("floor.sqlite3").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::migrate!("../../migrations").run(&pool).await.unwrap();
+    let t = Instant::now();
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..KEYS {
+        sqlx::query(
+            "INSERT INTO keys (id, title, provider, account, owner, kind, redacted, fingerprint, status, created_at, \
+             remote_id, remote_state, synced_at, has_secret) \
+             VALUES (?, ?, 'medusa', 'pager', 'user_pager', ?, ?, '', ?, ?, ?, 'present', ?, 0)",
+        )
+        .bind(format!("key_{i:016x}"))
+        .bind(format!("Pager key {i}"))
+        .bind(if i % 4 != 0 { "secret" } else { "publishable" })
+        .bind(format!("sk_{:03x}***{:03x}", i % 4096, (i * 7) % 4096))
+        .bind(if i % 10 == 9 { "revoked" } else { "active" })
+        .bind(1_700_000_000 + i as i64)
+        .bind(format!("apk_{i:020}"))
+        .bind(1_700_000_000i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    t.elapsed()
+}
+
+fn main() {
+    let runs: usize = std::env::var("RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let pager = MedusaPager::start(KEYS);
+    let http = Http::from_env();
+    let (mut full, mut incremental, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+    rt.block_on(async {
+        for _ in 0..runs {
+            floor.push(bulk_insert().await);
+
+            let (_dir, vault) = vault_with_account(pager.url()).await;
+            let p = Providers::new(&vault, &http);
+            let t = Instant::now();
+            let report = p.sync("pager", |_, _| {}).await.unwrap();
+            full.push(t.elapsed());
+            assert_eq!(report.added as usize, KEYS);
+
+            let t = Instant::now();
+            let again = p.sync("pager", |_, _| {}).await.unwrap();
+            incremental.push(t.elapsed());
+            assert_eq!(again.unchanged as usize, KEYS);
+        }
+    });
+    let (full, incremental, floor) = (median(full), median(incremental), median(floor));
+    let ratio = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
+    println!("mirror sync of {KEYS} keys from a local Medusa-paging server, median of {runs} alternating runs:");
+    println!("  floor: bare bulk insert, one transaction   {:>10}", ms(floor));
+    println!("  full sync (login, 20 pages, one tx)        {:>10}   x{:.2} the floor", ms(full), ratio(full));
+    println!(
+        "  incremental sync, nothing changed          {:>10}   x{:.2} the floor",
+        ms(incremental),
+        ratio(incremental)
+    );
+    println!(
+        "  per key: full {:.1} µs, incremental {:.1} µs",
+        full.as_secs_f64() * 1e6 / KEYS as f64,
+        incremental.as_secs_f64() * 1e6 / KEYS as f64
+    );
+}
