@@ -132,6 +132,13 @@ impl Sandbox {
         run.json()["id"].as_str().expect("an id").to_string()
     }
 
+    /// `accounts add medusa --json` with an email and a password on stdin (the run, whatever it says).
+    pub fn add_medusa_account(&self, name: &str, url: &str, email: &str, password: &str) -> Run {
+        let args =
+            ["--json", "accounts", "add", "medusa", "--name", name, "--url", url, "--email", email, "--password-stdin"];
+        self.run_with_stdin(&args, password.as_bytes())
+    }
+
     /// Ids of the keys `keys list --json` shows.
     pub fn ids(&self) -> Vec<String> {
         let run = self.run(&["--json", "keys", "list"]).ok();

@@ -13,25 +13,7 @@ pub fn url() -> String {
 /// A sandbox with one Medusa account named `shop`, signed in; returns the account id too.
 pub fn signed_in() -> (Sandbox, String) {
     let s = Sandbox::new();
-    let a = s
-        .run_with_stdin(
-            &[
-                "--json",
-                "accounts",
-                "add",
-                "medusa",
-                "--name",
-                "shop",
-                "--url",
-                &url(),
-                "--email",
-                EMAIL,
-                "--password-stdin",
-            ],
-            PASSWORD.as_bytes(),
-        )
-        .ok()
-        .json();
+    let a = s.add_medusa_account("shop", &url(), EMAIL, PASSWORD).ok().json();
     (s, a["id"].as_str().unwrap().to_string())
 }
 

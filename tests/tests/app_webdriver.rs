@@ -165,6 +165,9 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     wait_css(&c, "body[data-ready='list']").await;
     wait_css(&c, "#key-list").await;
     assert_eq!(rows(&c).await.len(), 4);
+    // The reminder for the key that expires within the "expiring soon" days (a desktop notification too,
+    // where a notification server runs; Xvfb has none).
+    wait_text(&c, "#reminders", "'GitHub deploy token' expires in").await;
     shot(&c, "keys-list.png").await;
 
     // Create through the dialog.

@@ -202,22 +202,7 @@ fn rotation_in_the_safe_order_with_consent() {
 #[ignore = "needs a real Medusa server: scripts/test.sh starts one"]
 fn wrong_password_is_a_clear_refusal() {
     let s = Sandbox::new();
-    let r = s.run_with_stdin(
-        &[
-            "--json",
-            "accounts",
-            "add",
-            "medusa",
-            "--name",
-            "shop",
-            "--url",
-            &url(),
-            "--email",
-            EMAIL,
-            "--password-stdin",
-        ],
-        b"not-the-password",
-    );
+    let r = s.add_medusa_account("shop", &url(), EMAIL, "not-the-password");
     assert_eq!(r.error_code(), "provider_unauthorized", "{r:?}");
     assert!(r.error()["message"].as_str().unwrap().contains("Invalid email or password"));
 }

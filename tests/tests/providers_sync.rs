@@ -10,11 +10,7 @@ fn sandbox() -> Sandbox {
 }
 
 fn add_account(s: &Sandbox, url: &str) {
-    s.run_with_stdin(
-        &["accounts", "add", "medusa", "--name", "pager", "--url", url, "--email", PAGER_EMAIL, "--password-stdin"],
-        PAGER_PASSWORD.as_bytes(),
-    )
-    .ok();
+    s.add_medusa_account("pager", url, PAGER_EMAIL, PAGER_PASSWORD).ok();
 }
 
 fn account(s: &Sandbox) -> serde_json::Value {
@@ -108,40 +104,10 @@ fn offline_everything_reads_from_the_mirror() {
 fn wrong_credentials_and_bad_urls_are_refused_when_the_account_is_added() {
     let pager = MedusaPager::start(1);
     let s = sandbox();
-    let wrong = s.run_with_stdin(
-        &[
-            "--json",
-            "accounts",
-            "add",
-            "medusa",
-            "--name",
-            "p",
-            "--url",
-            pager.url(),
-            "--email",
-            PAGER_EMAIL,
-            "--password-stdin",
-        ],
-        b"wrong",
-    );
+    let wrong = s.add_medusa_account("p", pager.url(), PAGER_EMAIL, "wrong");
     assert_eq!(wrong.error_code(), "provider_unauthorized", "{wrong:?}");
     assert!(wrong.error()["message"].as_str().unwrap().contains("Invalid email or password"));
-    let nowhere = s.run_with_stdin(
-        &[
-            "--json",
-            "accounts",
-            "add",
-            "medusa",
-            "--name",
-            "p",
-            "--url",
-            "http://127.0.0.1:9",
-            "--email",
-            "a@b",
-            "--password-stdin",
-        ],
-        b"x",
-    );
+    let nowhere = s.add_medusa_account("p", "http://127.0.0.1:9", "a@b", "x");
     assert_eq!(nowhere.error_code(), "provider_unreachable", "{nowhere:?}");
     assert!(s.run(&["--json", "accounts", "list"]).ok().json().as_array().unwrap().is_empty());
     let no_creds = s.run(&["--json", "accounts", "add", "medusa", "--name", "p", "--url", pager.url()]);
