@@ -18,16 +18,21 @@ cargo fetch --locked >/dev/null
 step "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p keyden-ui --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p keyden-ui -p hello-bench-ui --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "release build: app, CLI, .deb and .rpm"
+step "release build: app, CLI, .deb and .rpm; the bare bench app"
 tauri build --bundles deb,rpm
+(cd tests/bench-hello && tauri build --no-bundle)
 ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+step "install the .deb, smoke-test the installed CLI and app, remove it"
+rm -rf tests/artifacts
+scripts/package-smoke.sh
 
 step "unit, story and black-box CLI tests (real SQLite, real Secret Service, Xvfb clipboard)"
 cargo build --locked -p keyden-cli
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
-  cargo test --locked --workspace --exclude keyden-ui --exclude keyden-app
+  cargo test --locked --workspace --exclude keyden-ui --exclude keyden-app --exclude hello-bench --exclude hello-bench-ui
 
 step "a real Medusa v2 server (npm + PostgreSQL on 127.0.0.1, 5 s admin sessions)"
 tests/medusa/setup.sh
@@ -37,10 +42,12 @@ JWT_EXPIRES_IN=5s tests/medusa/start.sh >/dev/null
 trap 'tests/medusa/stop.sh >/dev/null 2>&1 || true' EXIT
 scripts/with-keyring.sh cargo test --locked -p keyden-tests --test medusa_real -- --ignored --test-threads=1
 
-step "the real app window through WebDriver"
-rm -rf tests/artifacts
+step "the real app window through WebDriver; single instance, window state, SIGTERM"
 KEYDEN_APP_BIN="$root/target/release/keyden-app" xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
-  cargo test --locked -p keyden-tests --test app_webdriver -- --ignored --test-threads=1
+  cargo test --locked -p keyden-tests --test app_webdriver --test app_platform -- --ignored --test-threads=1
 ls tests/artifacts
+
+step "start-up and memory against the bare Tauri + Yew app (short mode)"
+RUNS=2 scripts/startup-bench.sh
 
 step "all tests passed"

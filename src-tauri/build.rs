@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_settings",
     "ui_ready",
+    "keyring_status",
     "inspect_token",
     "mint_token",
     "save_inspection",

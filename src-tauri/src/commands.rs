@@ -97,8 +97,15 @@ pub fn ui_ready(app: AppHandle) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     println!("keyden: first-paint-epoch-ms {}", now.as_millis());
     if probe == "exit" {
-        app.exit(0);
+        crate::platform::save_and_exit(&app, 0);
     }
+}
+
+/// Whether the OS keyring can be reached; the UI asks once after its first paint and, if not, says how
+/// to fix it (a first run on a Linux box without a Secret Service).
+#[tauri::command]
+pub async fn keyring_status(state: State<'_, AppState>) -> AppResult<()> {
+    Ok(state.vault().await?.ensure_keyring().await?)
 }
 
 /// Inspects a token: decode, verify with the chosen key, and let the vault name the signer.

@@ -5,6 +5,7 @@
 mod clipboard;
 mod commands;
 mod error;
+mod platform;
 mod reminders;
 mod remote;
 mod settings;
@@ -25,11 +26,22 @@ fn data_dir_arg() -> Option<std::path::PathBuf> {
 }
 
 fn main() {
-    tauri::Builder::default()
+    let data_dir = data_dir_arg();
+    let mut builder = tauri::Builder::default();
+    if platform::default_vault(&data_dir) {
+        // Registered first, as the plugin asks: a second launch exits before doing anything else.
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| platform::focus_main(app)));
+    }
+    builder
+        .plugin(platform::window_state())
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(state::AppState::new(data_dir_arg()))
+        .setup(|app| {
+            platform::after_setup(app.handle());
+            Ok(())
+        })
+        .manage(state::AppState::new(data_dir))
         .invoke_handler(tauri::generate_handler![
             commands::list_keys,
             commands::key_detail,
@@ -42,6 +54,7 @@ fn main() {
             commands::get_settings,
             commands::set_settings,
             commands::ui_ready,
+            commands::keyring_status,
             commands::inspect_token,
             commands::mint_token,
             commands::save_inspection,

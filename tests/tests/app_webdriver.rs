@@ -33,9 +33,15 @@ fn artifacts() -> PathBuf {
 }
 
 async fn start(s: &Sandbox, port: u16) -> (Driver, Client) {
+    start_with_env(s, port, &[]).await
+}
+
+/// `env` reaches the app through the driver that launches it.
+async fn start_with_env(s: &Sandbox, port: u16, env: &[(&str, &str)]) -> (Driver, Client) {
     let driver = Command::new("tauri-driver")
         .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
         .env_remove("KEYDEN_DATA_DIR")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -467,5 +473,19 @@ async fn a_medusa_account_in_the_app_sync_create_and_revoke() {
     shot(&c, "accounts-offline.png").await;
     click(&c, "#nav-keys").await;
     wait_css(&c, &format!(".key-row[data-id='{id}']")).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the release app, tauri-driver and a display: run by scripts/test.sh"]
+async fn without_a_secret_service_the_first_run_says_how_to_fix_it() {
+    let s = Sandbox::new();
+    // The app's session bus leads nowhere: no Secret Service, as on a bare Linux box.
+    let (_driver, c) = start_with_env(&s, 4450, &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")]).await;
+    wait_css(&c, "body[data-ready='list']").await;
+    wait_css(&c, "#empty-vault").await;
+    let banner = wait_text(&c, "#keyring-banner", "cannot reach the OS keyring").await;
+    assert!(banner.contains("sudo apt install gnome-keyring"), "{banner}");
+    shot(&c, "no-secret-service.png").await;
     c.close().await.unwrap();
 }

@@ -6,7 +6,7 @@ use crate::ipc;
 use crate::screens::{
     accounts::AccountsScreen, inspector::InspectorScreen, keys::KeysScreen, settings::SettingsScreen,
 };
-use keyden_protocol::{Settings, Theme};
+use keyden_protocol::{ErrorReply, Settings, Theme};
 use yew::prelude::*;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -50,6 +50,21 @@ pub fn app() -> Html {
                 if let Ok(s) = ipc::call::<_, Settings>("get_settings", &()).await {
                     apply_theme(s.theme);
                     settings.set(s);
+                }
+            });
+        });
+    }
+
+    // After the first paint, not before it: is there a keyring to keep secrets in? A first run on a
+    // Linux box without a Secret Service gets a banner that says how to fix it.
+    let keyring_problem = use_state(|| None::<ErrorReply>);
+    {
+        let keyring_problem = keyring_problem.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(300).await;
+                if let Err(e) = ipc::call::<_, ()>("keyring_status", &()).await {
+                    keyring_problem.set(Some(e));
                 }
             });
         });
@@ -124,6 +139,15 @@ pub fn app() -> Html {
                     </div>
                 </aside>
                 <main class="content">
+                    if let Some(e) = &*keyring_problem {
+                        <div class="keyring-banner" id="keyring-banner" role="alert">
+                            {Icon::Alert.view()}
+                            <div><strong>{"Keyden cannot reach the OS keyring, so it cannot store or read secrets. "}</strong>{&e.message}
+                                if let Some(h) = &e.hint { <div class="small" id="keyring-fix">{h}</div> }
+                                <div class="small muted">{"Everything else — the list, search, the Inspector — works meanwhile."}</div>
+                            </div>
+                        </div>
+                    }
                     { match *screen {
                         Screen::Keys => html! { <KeysScreen /> },
                         Screen::Accounts => html! { <AccountsScreen /> },

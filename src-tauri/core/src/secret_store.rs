@@ -38,8 +38,10 @@ impl crate::Coded for KeyringError {
     fn hint(&self) -> Option<String> {
         Some(match self {
             KeyringError::Unavailable(_) => if cfg!(target_os = "linux") {
-                "start a Secret Service (gnome-keyring or KeePassXC) in your desktop session; on a headless machine: \
-                 `dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets; keyden …'`"
+                "Keyden keeps secrets in a Secret Service: install one (`sudo apt install gnome-keyring`, or enable \
+                 KeePassXC's Secret Service integration) and log in to your desktop session again; on a headless \
+                 machine: `dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock \
+                 --components=secrets; keyden …'`"
             } else {
                 "check that the system keychain / Credential Manager is running and reachable from this session"
             }

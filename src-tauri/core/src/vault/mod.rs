@@ -144,9 +144,9 @@ impl Vault {
         self.keyring(move |s| s.remove(&id)).await
     }
 
-    /// Fails now, before any remote call, when the keyring cannot be reached: a key created remotely
-    /// must have somewhere to keep its secret.
-    pub(crate) async fn ensure_keyring(&self) -> Result<(), VaultError> {
+    /// Fails when the keyring cannot be reached (before any remote call: a key created remotely must
+    /// have somewhere to keep its secret; and at the app's first run, to say how to fix it).
+    pub async fn ensure_keyring(&self) -> Result<(), VaultError> {
         self.fingerprinter().await.map(|_| ())
     }
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs the .deb that `tauri build` made into this machine, checks what a user gets — the package's
+# metadata, the installed `keyden` CLI against a temp data dir, the installed app's window painting the
+# key list under Xvfb (screenshot in tests/artifacts/installed-app.png) — then removes the package.
+#   scripts/package-smoke.sh        (scripts/test.sh runs it after the release build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+deb=$(ls target/release/bundle/deb/*.deb | head -1)
+fail() { echo "package-smoke: $*" >&2; exit 1; }
+
+echo "--- metadata of $deb"
+for field in Package Version Maintainer Section Depends Description; do
+  value=$(dpkg-deb -f "$deb" "$field")
+  [ -n "$value" ] || fail "the .deb has no $field"
+  printf '%-12s %s\n' "$field:" "$(head -1 <<<"$value")"
+done
+contents=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||')
+for path in usr/bin/keyden usr/bin/keyden-app usr/share/applications/Keyden.desktop usr/share/doc/keyden/copyright; do
+  grep -qx "$path" <<<"$contents" || fail "the .deb lacks $path"
+done
+for size in 16x16 24x24 32x32 48x48 64x64 128x128 256x256 512x512; do
+  grep -qx "usr/share/icons/hicolor/$size/apps/keyden-app.png" <<<"$contents" || fail "no $size icon"
+done
+
+echo "--- install"
+$SUDO apt-get install -y -qq "./$deb" >/dev/null
+trap '$SUDO apt-get remove -y -qq keyden >/dev/null 2>&1 || true' EXIT
+[ "$(command -v keyden)" = /usr/bin/keyden ] || fail "keyden is not /usr/bin/keyden"
+keyden --version
+grep -q '^Exec=keyden-app' /usr/share/applications/Keyden.desktop || fail "the desktop entry does not start keyden-app"
+
+echo "--- the installed CLI and app, on a temp data dir (private keyring, Xvfb)"
+work=$(mktemp -d); trap 'rm -rf "$work"; $SUDO apt-get remove -y -qq keyden >/dev/null 2>&1 || true' EXIT
+mkdir -p tests/artifacts
+WORK=$work SHOT="$PWD/tests/artifacts/installed-app.png" xvfb-run -a -s "-screen 0 1280x800x24" \
+  scripts/with-keyring.sh bash -c '
+    set -euo pipefail
+    printf "sk_smoke_%s" "$RANDOM$RANDOM$RANDOM" | keyden --data-dir "$WORK" keys add --title "Installed smoke key" --secret-stdin
+    keyden --data-dir "$WORK" keys list | grep -q "Installed smoke key"
+    keyden --json inspect "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln" | grep -q "\"verdict\""
+    KEYDEN_STARTUP_PROBE=1 NO_AT_BRIDGE=1 keyden-app --data-dir "$WORK" >"$WORK/app.log" 2>&1 &
+    app=$!
+    for _ in $(seq 150); do grep -q first-paint "$WORK/app.log" && break; sleep 0.2; done
+    grep -q first-paint "$WORK/app.log" || { cat "$WORK/app.log"; echo "the installed app never painted its key list" >&2; exit 1; }
+    sleep 0.5
+    import -window root "$SHOT"
+    kill "$app"; wait "$app" 2>/dev/null || true'
+echo "installed app painted its key list; screenshot: tests/artifacts/installed-app.png"
+
+echo "--- remove"
+$SUDO apt-get remove -y -qq keyden >/dev/null
+[ ! -e /usr/bin/keyden ] && [ ! -e /usr/bin/keyden-app ] || fail "files left after removal"
+echo "package smoke test passed"

@@ -1,0 +1,62 @@
+//! Desktop behaviour around the window: one instance per vault (a second launch focuses the first
+//! window), the window's size and position remembered, a graceful exit on SIGTERM (session logout,
+//! `kill`) so that state is saved, and the vault opened in the background as soon as the app starts —
+//! never blocking the window from showing.
+
+use crate::state::AppState;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+
+/// Whether this launch uses the default data directory. Single-instance applies only then: two
+/// explicitly different vaults (`--data-dir`, `KEYDEN_DATA_DIR`) may be open side by side.
+pub fn default_vault(explicit: &Option<std::path::PathBuf>) -> bool {
+    explicit.is_none() && std::env::var_os("KEYDEN_DATA_DIR").is_none()
+}
+
+/// The second launch's arguments arrive here, in the first instance: bring its window forward.
+pub fn focus_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+pub fn window_state<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    // Not VISIBLE: the window always shows; size, position and maximized are what people expect back.
+    tauri_plugin_window_state::Builder::default()
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .build()
+}
+
+/// Saves the window state (the plugin also does on a normal close) and exits.
+pub fn save_and_exit(app: &AppHandle, code: i32) {
+    if let Err(e) = app.save_window_state(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED) {
+        tracing::warn!("window state not saved: {e}");
+    }
+    app.exit(code);
+}
+
+/// Runs once the app is set up: opens the vault off the UI thread, so the first `list_keys` finds it
+/// ready (the page loads its wasm meanwhile), and exits gracefully on SIGTERM.
+pub fn after_setup(app: &AppHandle) {
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = handle.state::<AppState>().vault().await {
+            // Said to the user by the first command that needs the vault.
+            tracing::warn!("vault not opened in the background: {}", e.0.message);
+        }
+    });
+    #[cfg(unix)]
+    {
+        let handle = app.clone();
+        tauri::async_runtime::spawn(async move {
+            use tokio::signal::unix::{signal, SignalKind};
+            if let Ok(mut term) = signal(SignalKind::terminate()) {
+                if term.recv().await.is_some() {
+                    save_and_exit(&handle, 0);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,155 @@
+//! The desktop behaviour of the real app binary (release build, Xvfb, the private D-Bus session of
+//! scripts/with-keyring.sh): one instance per vault, the window's size and position remembered across
+//! launches, a graceful exit on SIGTERM. Run by scripts/test.sh with the WebDriver tests.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("KEYDEN_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/keyden-app"))
+}
+
+/// A launched app whose stdout is read on a thread (the start-up probe prints its first paint there).
+struct App {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl App {
+    /// Launched with `home` as HOME and XDG base dirs, so the default data dir and the window-state file
+    /// are this test's own.
+    fn launch(home: &Path, args: &[&str]) -> App {
+        let mut child = Command::new(app_binary())
+            .args(args)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("KEYDEN_STARTUP_PROBE", "1")
+            .env("NO_AT_BRIDGE", "1")
+            .env_remove("KEYDEN_DATA_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the release app starts (scripts/test.sh builds it)");
+        let (tx, lines) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        App { child, lines }
+    }
+
+    /// Whether the page reported its first paint within `within`.
+    fn painted(&self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(l) if l.contains("first-paint-epoch-ms") => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
+    fn exited_within(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return Some(s);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+
+    fn terminate(&mut self) -> Option<std::process::ExitStatus> {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        self.exited_within(Duration::from_secs(10))
+    }
+
+    /// The X window of this process, once mapped.
+    fn window(&self) -> String {
+        for _ in 0..100 {
+            let out = Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--pid", &self.child.id().to_string(), "--name", "Keyden"])
+                .output()
+                .expect("xdotool runs");
+            if let Some(id) = String::from_utf8_lossy(&out.stdout).lines().last() {
+                return id.trim().to_string();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no window for pid {}", self.child.id());
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// (x, y, width, height) from `xdotool getwindowgeometry --shell`.
+fn geometry(window: &str) -> (i32, i32, i32, i32) {
+    let out = Command::new("xdotool").args(["getwindowgeometry", "--shell", window]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let get = |k: &str| {
+        text.lines().find_map(|l| l.strip_prefix(&format!("{k}="))).and_then(|v| v.trim().parse().ok()).unwrap()
+    };
+    (get("X"), get("Y"), get("WIDTH"), get("HEIGHT"))
+}
+
+#[test]
+#[ignore = "needs the release app and a display: run by scripts/test.sh"]
+fn a_second_launch_on_the_same_vault_hands_over_to_the_first_and_exits() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = App::launch(home.path(), &[]);
+    assert!(first.painted(Duration::from_secs(30)), "the first instance shows its list");
+
+    let mut second = App::launch(home.path(), &[]);
+    let status = second.exited_within(Duration::from_secs(15)).expect("the second launch exits");
+    assert!(status.success(), "{status:?}");
+    assert!(!second.painted(Duration::from_millis(100)), "the second launch never opened a window");
+    assert!(first.child.try_wait().unwrap().is_none(), "the first instance is still running");
+
+    // Another vault is another instance: both run side by side.
+    let other = tempfile::tempdir().unwrap();
+    let mut elsewhere = App::launch(home.path(), &["--data-dir", other.path().to_str().unwrap()]);
+    assert!(elsewhere.painted(Duration::from_secs(30)), "a launch on another data dir opens its own window");
+
+    assert!(elsewhere.terminate().is_some_and(|s| s.success()));
+    assert!(first.terminate().is_some_and(|s| s.success()), "SIGTERM is a graceful exit");
+}
+
+#[test]
+#[ignore = "needs the release app and a display: run by scripts/test.sh"]
+fn the_window_comes_back_where_and_as_large_as_it_was_left() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("vault");
+    let args = ["--data-dir", data.to_str().unwrap()];
+    let mut app = App::launch(home.path(), &args);
+    assert!(app.painted(Duration::from_secs(30)));
+    let w = app.window();
+    let (_, _, width, height) = geometry(&w);
+    assert_eq!((width, height), (1120, 720), "the first launch uses the configured size");
+    Command::new("xdotool").args(["windowsize", &w, "900", "600", "windowmove", &w, "60", "40"]).status().unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(app.terminate().is_some_and(|s| s.success()));
+    let state = home.path().join("config/dev.keyden.Keyden/.window-state.json");
+    assert!(state.exists(), "the window state was saved on exit ({})", state.display());
+
+    let again = App::launch(home.path(), &args);
+    assert!(again.painted(Duration::from_secs(30)));
+    let (x, y, width, height) = geometry(&again.window());
+    assert_eq!((width, height), (900, 600), "size restored");
+    assert!((x - 60).abs() <= 2 && (y - 40).abs() <= 2, "position restored: ({x}, {y})");
+}
