@@ -32,17 +32,8 @@ hyperfine -N --warmup 3 --runs 30 \
 echo; echo "== the same inside the core (criterion)"
 cargo bench -q -p keyden-core --bench list_search 2>&1 | grep -E "matches|^list|time:"
 
-echo; echo "== cold start to the first painted list (1,000 keys, $runs launches)"
-# One Xvfb and one keyring session for all launches, so only the app's own start is timed.
-NO_AT_BRIDGE=1 KEYDEN_DATA_DIR="$work/1k" KEYDEN_STARTUP_PROBE=exit APP="$root/target/release/keyden-app" RUNS=$runs \
-  xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh bash -c '
-    for i in $(seq "$RUNS"); do
-      t0=$(date +%s%3N)
-      line=$(timeout 60 "$APP" 2>/dev/null | grep -m1 first-paint-epoch-ms || true)
-      [ -n "$line" ] && echo "start $(( ${line##* } - t0 ))"
-    done' | sed -n "s/^start //p" > "$work/starts"
-echo "launches (ms, in order; the first is the coldest): $(tr '\n' ' ' < "$work/starts")"
-sort -n "$work/starts" | awk '{a[NR]=$1} END {if (NR) printf "first painted list: median %d ms (min %d, max %d, n=%d)\n", a[int((NR+1)/2)], a[1], a[NR], NR; else print "no launch reported its first paint"}'
+echo; echo "== start-up and idle memory against a bare Tauri + Yew app (1,000 keys, $runs alternating launches)"
+RUNS=$runs scripts/startup-bench.sh 2>/dev/null | grep -vE "dbus|SpiRegistry"
 
 echo; echo "== inspect: decode + verify inside the core (criterion)"
 cargo bench -q -p keyden-core --bench inspect 2>&1 | grep -E "^decode|time:|thrpt:"

@@ -43,6 +43,8 @@ trap 'tests/medusa/stop.sh >/dev/null 2>&1 || true' EXIT
 scripts/with-keyring.sh cargo test --locked -p keyden-tests --test medusa_real -- --ignored --test-threads=1
 
 step "the real app window through WebDriver; single instance, window state, SIGTERM"
+# A driver left behind by an interrupted earlier run would hold a port the tests need.
+pkill -x tauri-driver 2>/dev/null || true; pkill -x WebKitWebDriver 2>/dev/null || true
 KEYDEN_APP_BIN="$root/target/release/keyden-app" xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
   cargo test --locked -p keyden-tests --test app_webdriver --test app_platform -- --ignored --test-threads=1
 ls tests/artifacts

@@ -5,14 +5,18 @@
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use keyden_tests::{secret_tool_lookup, unique_secret, Sandbox};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// tauri-driver in a process group of its own: dropping it ends the group, so the WebKitWebDriver it
+/// started goes too and cannot hold the next test's port.
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.0.id())]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -42,6 +46,7 @@ async fn start_with_env(s: &Sandbox, port: u16, env: &[(&str, &str)]) -> (Driver
         .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
         .env_remove("KEYDEN_DATA_DIR")
         .envs(env.iter().copied())
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

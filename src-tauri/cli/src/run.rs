@@ -257,6 +257,7 @@ fn query(l: ListArgs) -> KeyQuery {
             SortArg::Verified => SortField::Verified,
         },
         desc: l.desc,
+        limit: None,
     }
 }
 

@@ -182,6 +182,10 @@ pub struct KeyQuery {
     pub expiring_within_days: Option<u32>,
     pub sort: SortField,
     pub desc: bool,
+    /// At most this many keys in the reply (the first ones in sort order); `KeyList::matched` still
+    /// counts them all. The app asks for a screenful at a time; the CLI for everything.
+    #[serde(default)]
+    pub limit: Option<u32>,
 }
 
 /// A new key as the user describes it. `secret` travels UI → backend only, never back.
@@ -293,6 +297,9 @@ pub struct Facets {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KeyList {
     pub keys: Vec<KeyRecord>,
+    /// How many keys match the query, `keys` being the first `limit` of them.
+    #[serde(default)]
+    pub matched: u32,
     pub now: i64,
     pub facets: Facets,
 }

@@ -13,8 +13,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Rows put in the DOM at a time.
-const PAGE: usize = 300;
+/// Keys asked of the backend (and put in the DOM) at a time; "Show more" asks for the next page.
+const PAGE: usize = 100;
+/// Keys asked for and rendered for the first paint: a screenful. The first page follows right after
+/// that frame, so the window shows its list as soon as what fits on screen is ready.
+const FIRST_PAINT_ROWS: usize = 40;
 
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
@@ -32,11 +35,16 @@ pub fn keys_screen() -> Html {
     let request_seq = use_mut_ref(|| 0u32);
     let search_ref = use_node_ref();
     // Rows rendered: thousands of keys stay searchable, but only a page of them is put in the DOM.
-    let shown = use_state(|| PAGE);
+    let shown = use_state(|| FIRST_PAINT_ROWS);
+    let rendered = use_state(|| FIRST_PAINT_ROWS);
+    let painted = use_state(|| false);
     let reminders = use_state(Vec::<Reminder>::new);
     {
         let reminders = reminders.clone();
-        use_effect_with(*reload, move |_| {
+        use_effect_with((*reload, *painted), move |(_, painted)| {
+            if !*painted {
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(r) = ipc::call::<_, Vec<Reminder>>("reminders", &()).await {
                     reminders.set(r);
@@ -46,15 +54,20 @@ pub fn keys_screen() -> Html {
     }
 
     {
-        let shown = shown.clone();
-        use_effect_with((*query).clone(), move |_| shown.set(PAGE));
+        // A new query starts again from the first page (not on mount: the first page is already asked).
+        let (shown, mounted) = (shown.clone(), use_mut_ref(|| false));
+        use_effect_with((*query).clone(), move |_| {
+            if std::mem::replace(&mut *mounted.borrow_mut(), true) {
+                shown.set(PAGE);
+            }
+        });
     }
     // Load the list whenever the query changes or something was modified. Answers can arrive out of
     // order while typing: only the newest request's answer is shown.
     {
         let (list, error) = (list.clone(), error.clone());
-        use_effect_with(((*query).clone(), *reload), move |(q, _)| {
-            let q = q.clone();
+        use_effect_with(((*query).clone(), *reload, *shown), move |(q, _, wanted)| {
+            let q = KeyQuery { limit: Some(*wanted as u32), ..q.clone() };
             let seq = {
                 let mut s = request_seq.borrow_mut();
                 *s += 1;
@@ -77,10 +90,19 @@ pub fn keys_screen() -> Html {
     }
 
     {
-        let shown = list.is_some() || error.is_some();
-        use_effect_with(shown, |shown| {
-            if *shown {
-                mark_first_paint();
+        let ready = list.is_some() || error.is_some();
+        let (rendered, painted, shown_for_paint) = (rendered.clone(), painted.clone(), shown.clone());
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                // The rest of the page, and the work that can wait (reminders), once that frame is painted.
+                let shown = shown_for_paint;
+                mark_first_paint(move || {
+                    rendered.set(usize::MAX);
+                    painted.set(true);
+                    if *shown < PAGE {
+                        shown.set(PAGE);
+                    }
+                });
             }
         });
     }
@@ -211,7 +233,7 @@ pub fn keys_screen() -> Html {
                     <th>{"Title"}</th><th>{"Provider"}</th><th class="col-wide">{"Environment"}</th><th class="col-wide">{"Type"}</th><th>{"Key"}</th><th>{"Status"}</th><th class="col-wide">{"Expires"}</th>
                 </tr></thead>
                 <tbody>
-                    { for l.keys.iter().take(*shown).map(|k| {
+                    { for l.keys.iter().take(*rendered).map(|k| {
                         let is_selected = selected.as_deref() == Some(k.id.as_str());
                         let onclick = { let selected = selected.clone(); let id = k.id.clone(); Callback::from(move |_: MouseEvent| selected.set(Some(id.clone()))) };
                         html! {
@@ -231,10 +253,10 @@ pub fn keys_screen() -> Html {
                     }) }
                 </tbody>
             </table>
-            if l.keys.len() > *shown {
+            if l.matched as usize > l.keys.len() {
                 <div class="more">
                     <button class="btn" id="show-more" onclick={{ let shown = shown.clone(); Callback::from(move |_| shown.set(*shown + PAGE)) }}>
-                        {format!("Show {} more of {}", (l.keys.len() - *shown).min(PAGE), l.keys.len() - *shown)}
+                        {format!("Show {} more of {}", (l.matched as usize - l.keys.len()).min(PAGE), l.matched as usize - l.keys.len())}
                     </button>
                 </div>
             }
@@ -311,7 +333,8 @@ pub fn keys_screen() -> Html {
 /// Marks the first painted list on <body> (data-ready="list") so WebDriver can tell "window mapped"
 /// from "keys on screen", and tells the backend (which reports it when the start-up probe is on).
 /// Runs from an effect, so the list is in the DOM; the animation frame waits for it to be painted.
-fn mark_first_paint() {
+/// `then` runs after that frame has been painted (a timeout queued from the frame callback).
+fn mark_first_paint(then: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -319,6 +342,7 @@ fn mark_first_paint() {
         return;
     };
     if body.dataset().get("ready").is_some() {
+        then();
         return;
     }
     let painted = wasm_bindgen::closure::Closure::once_into_js(move || {
@@ -326,6 +350,7 @@ fn mark_first_paint() {
         wasm_bindgen_futures::spawn_local(async {
             let _ = ipc::call::<_, ()>("ui_ready", &()).await;
         });
+        gloo_timers::callback::Timeout::new(0, then).forget();
     });
     let _ = window.request_animation_frame(painted.unchecked_ref());
 }

@@ -253,32 +253,10 @@ impl KeyRows<'_> {
         rows.iter().map(decode).collect()
     }
 
-    /// Search, filter and sort, all in SQL. The search text is bound as a parameter and matched with
-    /// `instr`, so quotes, `%`, `_` and the like are plain characters, never syntax.
+    /// Search, filter and sort, all in SQL (see [`push_filters`]); at most `q.limit` rows.
     pub async fn list(&self, q: &KeyQuery, now: i64) -> Result<Vec<KeyRecord>, StoreError> {
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {COLUMNS} FROM keys WHERE pending IS NULL"));
-        if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let needle = search.to_lowercase();
-            sql.push(" AND (instr(lower(title), ").push_bind(needle.clone());
-            sql.push(") > 0 OR instr(lower(provider), ").push_bind(needle.clone());
-            sql.push(") > 0 OR instr(lower(id), ").push_bind(needle.clone());
-            sql.push(") = 1 OR instr(lower(redacted), ").push_bind(needle);
-            sql.push(") = 1)");
-        }
-        if let Some(status) = q.status {
-            sql.push(" AND status = ").push_bind(status.as_str());
-        }
-        if let Some(provider) = q.provider.as_deref().filter(|s| !s.is_empty()) {
-            sql.push(" AND provider = ").push_bind(provider.to_string());
-        }
-        if let Some(env) = q.environment.as_deref().filter(|s| !s.is_empty()) {
-            sql.push(" AND environment = ").push_bind(env.to_string());
-        }
-        if let Some(days) = q.expiring_within_days {
-            sql.push(" AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ")
-                .push_bind(now + i64::from(days) * 86_400);
-        }
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM keys"));
+        push_filters(&mut sql, q, now);
         let dir = if q.desc { "DESC" } else { "ASC" };
         let order = match q.sort {
             SortField::Title => format!("title COLLATE NOCASE {dir}, created_at {dir}"),
@@ -292,8 +270,19 @@ impl KeyRows<'_> {
             }
         };
         sql.push(format!(" ORDER BY {order}, id"));
+        if let Some(limit) = q.limit {
+            sql.push(" LIMIT ").push_bind(i64::from(limit));
+        }
         let rows = sql.build().fetch_all(&self.0.pool).await?;
         rows.iter().map(|r| decode(r).map(|k| k.record)).collect()
+    }
+
+    /// How many keys the query matches, whatever its limit.
+    pub async fn count(&self, q: &KeyQuery, now: i64) -> Result<u32, StoreError> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM keys");
+        push_filters(&mut sql, q, now);
+        let n: i64 = sql.build_query_scalar().fetch_one(&self.0.pool).await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// Filter-menu values and the total, in one pass over the (provider, environment) index.
@@ -311,5 +300,32 @@ impl KeyRows<'_> {
         }
         let total: i64 = groups.iter().map(|g| g.2).sum();
         Ok(Facets { providers, environments, total: u32::try_from(total).unwrap_or(u32::MAX) })
+    }
+}
+
+/// The WHERE clause of a key query: settled rows, search, filters. The search text is bound as a
+/// parameter and matched with `instr`, so quotes, `%`, `_` and the like are plain characters, never syntax.
+fn push_filters(sql: &mut QueryBuilder<Sqlite>, q: &KeyQuery, now: i64) {
+    sql.push(" WHERE pending IS NULL");
+    if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let needle = search.to_lowercase();
+        sql.push(" AND (instr(lower(title), ").push_bind(needle.clone());
+        sql.push(") > 0 OR instr(lower(provider), ").push_bind(needle.clone());
+        sql.push(") > 0 OR instr(lower(id), ").push_bind(needle.clone());
+        sql.push(") = 1 OR instr(lower(redacted), ").push_bind(needle);
+        sql.push(") = 1)");
+    }
+    if let Some(status) = q.status {
+        sql.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(provider) = q.provider.as_deref().filter(|s| !s.is_empty()) {
+        sql.push(" AND provider = ").push_bind(provider.to_string());
+    }
+    if let Some(env) = q.environment.as_deref().filter(|s| !s.is_empty()) {
+        sql.push(" AND environment = ").push_bind(env.to_string());
+    }
+    if let Some(days) = q.expiring_within_days {
+        sql.push(" AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ")
+            .push_bind(now + i64::from(days) * 86_400);
     }
 }

@@ -254,8 +254,12 @@ impl Vault {
     pub async fn list(&self, query: &KeyQuery) -> Result<KeyList, VaultError> {
         let now = self.now();
         let keys = self.rows().list(query, now).await?;
+        let matched = match query.limit {
+            Some(limit) if keys.len() >= limit as usize => self.rows().count(query, now).await?,
+            _ => u32::try_from(keys.len()).unwrap_or(u32::MAX),
+        };
         let facets = self.rows().facets().await?;
-        Ok(KeyList { keys, now, facets })
+        Ok(KeyList { keys, matched, now, facets })
     }
 
     /// Finds one settled key by id, unique id prefix (6+ characters) or exact title.

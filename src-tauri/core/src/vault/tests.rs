@@ -305,3 +305,21 @@ async fn repeated_verifications_share_one_audit_line_a_minute() {
     let log = f.vault.audit_log(Some(&k.id), 50).await.unwrap();
     assert_eq!(log.iter().filter(|e| e.action == AuditAction::Verify).count(), 2);
 }
+
+#[tokio::test]
+async fn a_limited_list_returns_the_first_keys_and_counts_them_all() {
+    let f = fixture().await;
+    for i in 0..7 {
+        let mut m = meta(&format!("Key {i}"));
+        m.kind = Some(KeyKind::Token);
+        f.vault.add(m, secret(&format!("value-{i}"))).await.unwrap();
+    }
+    let q = KeyQuery { sort: SortField::Title, limit: Some(3), ..Default::default() };
+    let page = f.vault.list(&q).await.unwrap();
+    let titles: Vec<_> = page.keys.iter().map(|k| k.title.as_str()).collect();
+    assert_eq!(titles, ["Key 0", "Key 1", "Key 2"]);
+    assert_eq!((page.matched, page.facets.total), (7, 7));
+    let searched = f.vault.list(&KeyQuery { search: Some("key 6".into()), limit: Some(3), ..q }).await.unwrap();
+    assert_eq!((searched.keys.len(), searched.matched), (1, 1));
+    assert_eq!(f.vault.list(&KeyQuery::default()).await.unwrap().matched, 7);
+}
