@@ -89,14 +89,20 @@ async fn wait_css(c: &Client, css: &str) -> fantoccini::elements::Element {
     }
 }
 
+/// Waits until nothing matches `css`. A lookup that fails because the page re-rendered under it (a
+/// stale element, seen once on a fresh machine) is a reason to look again, not to fail.
 async fn wait_gone(c: &Client, css: &str) {
-    for _ in 0..100 {
-        if c.find_all(Locator::Css(css)).await.unwrap().is_empty() {
-            return;
+    let mut last = None;
+    for _ in 0..200 {
+        match c.find_all(Locator::Css(css)).await {
+            Ok(found) if found.is_empty() => return,
+            Ok(_) => {}
+            Err(e) => last = Some(e),
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{css} is still there");
+    shot(c, "failure.png").await;
+    panic!("{css} is still there (last lookup error: {last:?})");
 }
 
 fn paste() -> String {

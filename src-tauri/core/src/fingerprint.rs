@@ -36,8 +36,13 @@ impl Fingerprinter {
     }
 
     pub fn of(&self, secret: &SecretValue) -> String {
+        self.of_bytes(secret.expose().as_bytes())
+    }
+
+    /// The fingerprint of a candidate that may be a secret (`scan` tests tokens this way).
+    pub fn of_bytes(&self, candidate: &[u8]) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
-        mac.update(secret.expose().as_bytes());
+        mac.update(candidate);
         hex::encode(mac.finalize().into_bytes())
     }
 }

@@ -66,6 +66,22 @@ pub trait SecretStore: Send + Sync {
     fn get_many(&self, ids: &[String]) -> Result<Vec<Option<SecretValue>>, KeyringError> {
         ids.iter().map(|id| self.get(id)).collect()
     }
+
+    /// Several entries written in order; on failure, how many were written before it. Stores that
+    /// can write in one session override it.
+    fn put_many(&self, entries: &[NewEntry<'_>]) -> Result<(), (usize, KeyringError)> {
+        for (i, e) in entries.iter().enumerate() {
+            self.put(e.id, e.label, e.secret).map_err(|err| (i, err))?;
+        }
+        Ok(())
+    }
+}
+
+/// One entry for [`SecretStore::put_many`].
+pub struct NewEntry<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub secret: &'a SecretValue,
 }
 
 /// The platform keyring through the `keyring` crate (Secret Service on Linux, Keychain on macOS,
@@ -139,17 +155,38 @@ impl SecretStore for OsKeyring {
             ids.iter().map(|id| self.get(id)).collect()
         })
     }
+
+    /// On Linux: one Secret Service session for all the entries (an `env import` of 50 secrets).
+    #[cfg(target_os = "linux")]
+    fn put_many(&self, entries: &[NewEntry<'_>]) -> Result<(), (usize, KeyringError)> {
+        bulk::put_many(&self.service, entries)
+    }
 }
 
 #[cfg(target_os = "linux")]
 mod bulk {
-    use super::{KeyringError, SecretValue};
+    use super::{KeyringError, NewEntry, SecretValue};
     use dbus_secret_service::{EncryptionType, SecretService};
     use std::collections::HashMap;
 
+    /// Below this many ids, one search per id beats listing every Keyden item (a `keyden run` with
+    /// three references in a vault of a thousand keys).
+    const FEW: usize = 32;
+
+    fn fail(e: dbus_secret_service::Error) -> KeyringError {
+        match e {
+            dbus_secret_service::Error::Locked | dbus_secret_service::Error::Prompt => {
+                KeyringError::Locked(e.to_string())
+            }
+            other => KeyringError::Unavailable(other.to_string()),
+        }
+    }
+
     pub fn get_many(service: &str, ids: &[String]) -> Result<Vec<Option<SecretValue>>, KeyringError> {
-        let fail = |e: dbus_secret_service::Error| KeyringError::Unavailable(e.to_string());
         let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+        if ids.len() <= FEW {
+            return ids.iter().map(|id| get_one(&ss, service, id)).collect();
+        }
         let found = ss.search_items(HashMap::from([("service", service)])).map_err(fail)?;
         if !found.locked.is_empty() {
             ss.unlock_all(&found.locked.iter().collect::<Vec<_>>()).map_err(|e| KeyringError::Locked(e.to_string()))?;
@@ -165,19 +202,69 @@ mod bulk {
         }
         Ok(ids.iter().map(|id| by_id.remove(id)).collect())
     }
+
+    fn get_one(ss: &SecretService, service: &str, id: &str) -> Result<Option<SecretValue>, KeyringError> {
+        let found = ss.search_items(HashMap::from([("service", service), ("username", id)])).map_err(fail)?;
+        if !found.locked.is_empty() {
+            ss.unlock_all(&found.locked.iter().collect::<Vec<_>>()).map_err(|e| KeyringError::Locked(e.to_string()))?;
+        }
+        let Some(item) = found.unlocked.first().or(found.locked.first()) else { return Ok(None) };
+        let bytes = item.get_secret().map_err(fail)?;
+        let text = String::from_utf8(bytes).map_err(|_| KeyringError::BadEncoding(id.to_string()))?;
+        Ok(Some(SecretValue::from_stored(text)))
+    }
+
+    /// Writes each entry exactly as the `keyring` crate would (same attributes, default collection),
+    /// so `Entry::get_password` and `secret-tool lookup` find it; the label is Keyden's own.
+    pub fn put_many(service: &str, entries: &[NewEntry<'_>]) -> Result<(), (usize, KeyringError)> {
+        let ss = SecretService::connect(EncryptionType::Dh).map_err(|e| (0, fail(e)))?;
+        let collection = ss.get_default_collection().map_err(|e| (0, fail(e)))?;
+        if collection.is_locked().map_err(|e| (0, fail(e)))? {
+            collection.unlock().map_err(|e| (0, KeyringError::Locked(e.to_string())))?;
+        }
+        for (i, e) in entries.iter().enumerate() {
+            let attributes = HashMap::from([
+                ("service", service),
+                ("username", e.id),
+                ("target", "default"),
+                ("application", "rust-keyring"),
+            ]);
+            let label = format!("Keyden: {}", e.label);
+            collection
+                .create_item(&label, attributes, e.secret.expose().as_bytes(), true, "text/plain")
+                .map_err(|err| (i, fail(err)))?;
+        }
+        Ok(())
+    }
 }
 
 /// An in-process store with a switch to make it fail, for unit tests and benches.
-#[derive(Default)]
 pub struct MemoryStore {
     entries: Mutex<HashMap<String, String>>,
     failing: std::sync::atomic::AtomicBool,
+    /// Writes left before every call fails (a keyring that gives out half way); `usize::MAX` = never.
+    puts_left: std::sync::atomic::AtomicUsize,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        MemoryStore {
+            entries: Mutex::default(),
+            failing: Default::default(),
+            puts_left: std::sync::atomic::AtomicUsize::new(usize::MAX),
+        }
+    }
 }
 
 impl MemoryStore {
     /// From now on every call fails as a locked keyring would.
     pub fn set_failing(&self, failing: bool) {
         self.failing.store(failing, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// After `n` more successful writes, the store fails as if it had been locked.
+    pub fn fail_after_puts(&self, n: usize) {
+        self.puts_left.store(n, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn len(&self) -> usize {
@@ -199,6 +286,16 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn put(&self, id: &str, _label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
         self.check()?;
+        use std::sync::atomic::Ordering::SeqCst;
+        let take = |n: usize| match n {
+            usize::MAX => Some(n),
+            0 => None,
+            n => Some(n - 1),
+        };
+        if self.puts_left.fetch_update(SeqCst, SeqCst, take).is_err() {
+            self.set_failing(true);
+            self.check()?;
+        }
         self.entries.lock().expect("memory store poisoned").insert(id.to_string(), secret.expose().to_string());
         Ok(())
     }

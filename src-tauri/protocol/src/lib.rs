@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod env;
 mod providers;
+pub use env::*;
 pub use providers::*;
 
 /// How far an instant is from now, as both skins print it: "in 42 s", "3 min ago", "just now".

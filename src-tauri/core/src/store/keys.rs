@@ -245,6 +245,16 @@ impl KeyRows<'_> {
         rows.iter().map(decode).collect()
     }
 
+    /// Settled rows whose secret Keyden holds (mirrored keys have no fingerprint).
+    pub async fn fingerprinted(&self) -> Result<Vec<KeyRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM keys WHERE pending IS NULL AND has_secret AND fingerprint <> ''"
+        ))
+        .fetch_all(&self.0.pool)
+        .await?;
+        rows.iter().map(decode).collect()
+    }
+
     pub async fn by_fingerprint(&self, fingerprint: &str) -> Result<Vec<KeyRow>, StoreError> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM keys WHERE fingerprint = ? AND pending IS NULL"))
             .bind(fingerprint)

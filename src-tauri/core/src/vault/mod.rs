@@ -5,12 +5,14 @@
 //! behind. Rules (admin-guide semantics): revoke is final; delete only after revoke; at most one active
 //! secret key per (provider, account, owner); a revoked key's secret is never handed out again.
 
+mod batch;
 mod error;
 mod explain;
 mod journal;
 pub mod seed;
 pub mod validate;
 
+pub use batch::PartialAdd;
 pub use error::VaultError;
 pub use journal::RecoveryReport;
 
@@ -194,31 +196,7 @@ impl Vault {
     /// The keyring is reached (for the fingerprint key) before any row is written, so an unavailable
     /// keyring leaves the database untouched.
     pub async fn add(&self, meta: NewKeyMeta, secret: SecretValue) -> Result<KeyRecord, VaultError> {
-        let title = validate::title(&meta.title)?;
-        let record = KeyRecord {
-            id: new_key_id(),
-            title,
-            provider: validate::provider(&meta.provider)?,
-            account: validate::label("account", &meta.account)?,
-            environment: validate::label("environment", &meta.environment)?,
-            owner: validate::label("owner", &meta.owner)?,
-            kind: meta.kind.unwrap_or(KeyKind::Secret),
-            redacted: meta.redacted.clone().unwrap_or_else(|| secret.redacted()),
-            status: KeyStatus::Active,
-            created_at: self.now(),
-            revoked_at: None,
-            expires_at: meta.expires_at,
-            last_verified_at: None,
-            remote_id: meta.remote_id.clone(),
-            notes: validate::notes(&meta.notes)?,
-            remote_state: meta.remote_id.as_ref().map(|_| RemoteState::Present),
-            synced_at: meta.remote_id.as_ref().map(|_| self.now()),
-            has_secret: true,
-            last_checked_at: None,
-            last_check: None,
-            probe_url: None,
-            probe_header: None,
-        };
+        let record = self.new_record(meta, &secret)?;
         let fingerprint = self.fingerprinter().await?.of(&secret);
         // A key created at a provider was already judged by the provider layer's policy (which respects
         // the server's own answer); the local rule is for local keys.
@@ -242,6 +220,35 @@ impl Vault {
         self.forget_cached_secrets().await;
         self.audit(&row.record, AuditAction::Create, "").await?;
         Ok(row.record)
+    }
+
+    /// A new key's record from its metadata, validated; nothing is written.
+    fn new_record(&self, meta: NewKeyMeta, secret: &SecretValue) -> Result<KeyRecord, VaultError> {
+        let title = validate::title(&meta.title)?;
+        Ok(KeyRecord {
+            id: new_key_id(),
+            title,
+            provider: validate::provider(&meta.provider)?,
+            account: validate::label("account", &meta.account)?,
+            environment: validate::label("environment", &meta.environment)?,
+            owner: validate::label("owner", &meta.owner)?,
+            kind: meta.kind.unwrap_or(KeyKind::Secret),
+            redacted: meta.redacted.clone().unwrap_or_else(|| secret.redacted()),
+            status: KeyStatus::Active,
+            created_at: self.now(),
+            revoked_at: None,
+            expires_at: meta.expires_at,
+            last_verified_at: None,
+            remote_id: meta.remote_id.clone(),
+            notes: validate::notes(&meta.notes)?,
+            remote_state: meta.remote_id.as_ref().map(|_| RemoteState::Present),
+            synced_at: meta.remote_id.as_ref().map(|_| self.now()),
+            has_secret: true,
+            last_checked_at: None,
+            last_check: None,
+            probe_url: None,
+            probe_header: None,
+        })
     }
 
     async fn refuse_second_active_secret(&self, new: &KeyRecord) -> Result<(), VaultError> {
@@ -351,13 +358,8 @@ impl Vault {
         Ok(key)
     }
 
-    /// Hands out an active key's value for an explicit use, audited. Revoked keys are refused.
-    pub async fn use_secret(
-        &self,
-        name: &str,
-        purpose: Use,
-        detail: &str,
-    ) -> Result<(KeyRecord, SecretValue), VaultError> {
+    /// A key that may hand out its value: found, active, and held by Keyden.
+    pub async fn usable(&self, name: &str) -> Result<KeyRecord, VaultError> {
         let key = self.resolve(name).await?;
         if key.status == KeyStatus::Revoked {
             return Err(VaultError::Revoked(key.title));
@@ -365,6 +367,36 @@ impl Vault {
         if !key.has_secret {
             return Err(VaultError::NeverHeld(key.title));
         }
+        Ok(key)
+    }
+
+    /// The values of several [`usable`](Self::usable) keys, read in one keyring session (a
+    /// `keyden run` with many references), each use audited once with its own detail.
+    pub async fn use_secrets(
+        &self,
+        uses: &[(KeyRecord, String)],
+        purpose: Use,
+    ) -> Result<Vec<SecretValue>, VaultError> {
+        let ids: Vec<String> = uses.iter().map(|(k, _)| k.id.clone()).collect();
+        let values = self.keyring(move |s| s.get_many(&ids)).await?;
+        let mut out = Vec::with_capacity(values.len());
+        for ((key, _), value) in uses.iter().zip(values) {
+            out.push(value.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?);
+        }
+        for (key, detail) in uses {
+            self.audit(key, purpose.into(), detail).await?;
+        }
+        Ok(out)
+    }
+
+    /// Hands out an active key's value for an explicit use, audited. Revoked keys are refused.
+    pub async fn use_secret(
+        &self,
+        name: &str,
+        purpose: Use,
+        detail: &str,
+    ) -> Result<(KeyRecord, SecretValue), VaultError> {
+        let key = self.usable(name).await?;
         let id = key.id.clone();
         let secret =
             self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
@@ -376,6 +408,29 @@ impl Vault {
     pub async fn find_by_value(&self, candidate: &SecretValue) -> Result<Vec<KeyRecord>, VaultError> {
         let fp = self.fingerprinter().await?.of(candidate);
         Ok(self.rows().by_fingerprint(&fp).await?.into_iter().map(|r| r.record).collect())
+    }
+
+    /// Every held key with its fingerprint, and the install's fingerprinter: what `scan` needs to
+    /// recognise a copied secret without reading one value from the keyring.
+    pub async fn fingerprint_index(&self) -> Result<(Arc<Fingerprinter>, Vec<(KeyRecord, String)>), VaultError> {
+        let fingerprinter = self.fingerprinter().await?;
+        let rows = self.rows().fingerprinted().await?;
+        Ok((fingerprinter, rows.into_iter().map(|r| (r.record, r.fingerprint)).collect()))
+    }
+
+    /// Whether a key already has this exact title (any status), to pick a free one.
+    pub async fn title_taken(&self, title: &str) -> Result<bool, VaultError> {
+        Ok(self.rows().find_by_name(title).await?.iter().any(|r| r.record.title == title))
+    }
+
+    /// The active secret key that holds the one-active slot for (provider, account, owner), if any.
+    pub async fn active_secret_for(
+        &self,
+        provider: &str,
+        account: &str,
+        owner: &str,
+    ) -> Result<Option<KeyRecord>, VaultError> {
+        Ok(self.rows().active_secret_for(provider, account, owner).await?.map(|r| r.record))
     }
 }
 

@@ -1,0 +1,154 @@
+//! `scan`: copies of vault secrets in a tree (or in what `git commit` would record), found without
+//! reading a secret from the keyring, plus keys of known shapes that the vault does not hold.
+//!
+//! Files are walked with the `ignore` crate (`.gitignore`, `.ignore` and git's excludes honoured,
+//! hidden files such as `.env` included, `.git` itself skipped); binaries and files over
+//! [`MAX_SCANNED_FILE_BYTES`] are counted as skipped, never read whole.
+
+mod git;
+mod index;
+mod tokens;
+
+pub use git::{install_hook, staged_files, HOOK_MARKER};
+pub use index::{SecretIndex, MIN_SCANNED_CHARS};
+
+use crate::files::{self, FileError};
+use crate::vault::{Vault, VaultError};
+use crate::Coded;
+use keyden_protocol::{Finding, FindingKind, KeyRef, ScanReport};
+use std::path::{Path, PathBuf};
+
+/// Larger files are skipped (generated bundles, dumps, media that slipped past the binary check).
+pub const MAX_SCANNED_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{0} is not inside a git repository")]
+    NotARepository(PathBuf),
+    #[error("git failed: {0}")]
+    Git(String),
+    #[error("{path} already holds a pre-commit hook that Keyden did not write")]
+    HookExists { path: PathBuf },
+    #[error("cannot walk {path}: {reason}")]
+    Walk { path: PathBuf, reason: String },
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+impl Coded for ScanError {
+    fn code(&self) -> &'static str {
+        match self {
+            ScanError::NotARepository(_) => "not_a_git_repository",
+            ScanError::Git(_) => "git_failed",
+            ScanError::HookExists { .. } => "hook_exists",
+            ScanError::Walk { .. } => "scan_path_unreadable",
+            ScanError::File(e) => e.code(),
+            ScanError::Vault(e) => e.code(),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            ScanError::NotARepository(_) => {
+                Some("run it inside a git work tree, or scan paths without --staged".into())
+            }
+            ScanError::Git(_) => Some("check that git is installed and the repository is readable".into()),
+            ScanError::HookExists { .. } => {
+                Some("add `keyden scan --staged` to the existing hook yourself, or pass --force to replace it".into())
+            }
+            ScanError::Walk { .. } => Some("check the path and its permissions".into()),
+            ScanError::File(e) => e.hint(),
+            ScanError::Vault(e) => e.hint(),
+        }
+    }
+}
+
+/// The vault's fingerprints, ready to recognise copies.
+pub async fn index(vault: &Vault) -> Result<SecretIndex, ScanError> {
+    let (fingerprinter, keys) = vault.fingerprint_index().await?;
+    Ok(SecretIndex::new(fingerprinter, keys))
+}
+
+/// Every finding in one file's bytes; `path` is how findings name the file.
+pub fn scan_bytes(index: &SecretIndex, path: &str, bytes: &[u8]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut line = 1;
+    let mut counted_to = 0;
+    for token in tokens::tokens(bytes) {
+        let found = tokens::candidates(bytes, &token).find_map(|c| index.lookup(&bytes[c]));
+        let (what, redacted) = match found {
+            Some(key) => (
+                FindingKind::VaultSecret {
+                    key: KeyRef { id: key.id.clone(), title: key.title.clone(), status: key.status },
+                },
+                key.redacted.clone(),
+            ),
+            None => match tokens::known_shape(&bytes[token.clone()]) {
+                Some((kind, r)) => (kind, tokens::redact(&bytes[token.start + r.start..token.start + r.end])),
+                None => continue,
+            },
+        };
+        line += bytes[counted_to..token.start].iter().filter(|b| **b == b'\n').count();
+        counted_to = token.start;
+        findings.push(Finding { path: path.to_string(), line, redacted, what });
+    }
+    findings
+}
+
+/// Walks `paths` (files or directories) and scans every text file in them.
+pub fn scan_paths(index: &SecretIndex, paths: &[PathBuf]) -> Result<ScanReport, ScanError> {
+    let mut report = ScanReport::default();
+    let Some((first, rest)) = paths.split_first() else { return Ok(report) };
+    for p in paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(ScanError::Walk { path: p.clone(), reason: "no such file or directory".into() });
+        }
+    }
+    let mut walk = ignore::WalkBuilder::new(first);
+    for p in rest {
+        walk.add(p);
+    }
+    walk.hidden(false).require_git(false).follow_links(false).filter_entry(|e| e.file_name() != ".git");
+    for entry in walk.build() {
+        let entry = entry.map_err(|e| ScanError::Walk { path: first.clone(), reason: e.to_string() })?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        scan_file(index, entry.path(), &mut report);
+    }
+    Ok(report)
+}
+
+fn scan_file(index: &SecretIndex, path: &Path, report: &mut ScanReport) {
+    match files::read_bounded(path, MAX_SCANNED_FILE_BYTES) {
+        Ok(bytes) => scan_blob(index, &path.display().to_string(), &bytes, report),
+        // Unreadable or vanished files are not findings; large ones are counted.
+        Err(_) => report.files_skipped += 1,
+    }
+}
+
+/// Scans one file's content into the report (binaries are counted as skipped).
+pub fn scan_blob(index: &SecretIndex, path: &str, bytes: &[u8], report: &mut ScanReport) {
+    if files::looks_binary(bytes) {
+        report.files_skipped += 1;
+        return;
+    }
+    report.files_scanned += 1;
+    report.bytes_scanned += bytes.len() as u64;
+    report.findings.extend(scan_bytes(index, path, bytes));
+}
+
+/// Scans what `git commit` would record in the repository around `dir`: the staged content of every
+/// added, copied, modified or renamed file — not the working tree.
+pub fn scan_staged(index: &SecretIndex, dir: &Path) -> Result<ScanReport, ScanError> {
+    let mut report = ScanReport::default();
+    for (path, blob) in staged_files(dir, MAX_SCANNED_FILE_BYTES)? {
+        match blob {
+            Some(bytes) => scan_blob(index, &path, &bytes, &mut report),
+            None => report.files_skipped += 1,
+        }
+    }
+    Ok(report)
+}
