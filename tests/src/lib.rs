@@ -124,6 +124,12 @@ impl Sandbox {
         self.run_with_stdin(args, b"")
     }
 
+    /// Runs in `dir` (a project), with no stdin.
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let out = self.command(args).current_dir(dir).stdin(Stdio::null()).output().expect("keyden starts");
+        Run::from(out)
+    }
+
     /// `keys add --json` with the given extra flags; returns the new key's id.
     pub fn add(&self, title: &str, secret: &str, extra: &[&str]) -> String {
         let mut args = vec!["--json", "keys", "add", "--title", title, "--secret-stdin"];

@@ -43,6 +43,50 @@ pub enum Command {
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<String>,
     },
+    /// Run a command with the keyden:// references of .env files (and --env) filled in, for it alone.
+    ///
+    /// Reads ./.env when no --env-file is given and it exists; later files override earlier ones,
+    /// --env overrides files, and a parent variable whose value is keyden://KEY is filled in too.
+    /// Every reference is checked before the command starts. The values are masked in its output
+    /// (<concealed:VAR>) unless --no-masking. Exit code: the command's (128+N for signal N).
+    Run(RunArgs),
+    /// Fill {{ keyden://KEY }} placeholders of a template: to stdout, or to a new file (mode 0600).
+    /// Nothing is written unless every placeholder can be filled.
+    Inject {
+        /// The template (default: standard input).
+        #[arg(short = 'i', long = "in", value_name = "TEMPLATE")]
+        input: Option<PathBuf>,
+        /// Write here instead of stdout; refused if it exists, unless --force.
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
+    /// .env files: move their secrets into the vault.
+    #[command(subcommand)]
+    Env(EnvCommand),
+    /// Find copies of vault secrets (and keys of known shapes) in files, before they are committed.
+    ///
+    /// Walks PATHs (default: .) honouring .gitignore, skipping binaries; or, with --staged, reads what
+    /// `git commit` would record. No secret is read from the keyring: copies are recognised by keyed
+    /// fingerprint. Exit 1 when a vault secret is found.
+    Scan {
+        paths: Vec<PathBuf>,
+        /// Scan the staged content of the git repository around the current directory.
+        #[arg(long, conflicts_with = "paths")]
+        staged: bool,
+        /// Install a git pre-commit hook that runs `keyden scan --staged`.
+        #[arg(long, conflicts_with_all = ["paths", "staged"])]
+        install_hook: bool,
+        /// With --install-hook: replace a pre-commit hook Keyden did not write.
+        #[arg(long, requires = "install_hook")]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions { shell: clap_complete::Shell },
+    /// Internal: writes the man page and completion scripts the installers ship.
+    #[command(name = "__package-files", hide = true)]
+    PackageFiles { dir: PathBuf },
     /// Decode, verify and explain a JWT, or recognise an opaque key (exit 0 valid/unverified, 1 otherwise).
     Inspect(Box<InspectArgs>),
     /// Mint a test token signed with a vault secret (printed, never stored).
@@ -69,6 +113,44 @@ pub enum Command {
     ClipboardHold {
         #[arg(long)]
         seconds: u32,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// A .env file whose keyden:// references are filled in (repeatable; later files win).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// VAR=KEY: put KEY's value into the child's environment as VAR (repeatable; wins over files).
+    #[arg(long = "env", value_name = "VAR=KEY")]
+    pub env: Vec<String>,
+    /// Hand the child the terminal directly (interactive programs); its output is not masked.
+    #[arg(long)]
+    pub no_masking: bool,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnvCommand {
+    /// Store a .env's secrets in the vault and rewrite it with keyden:// references.
+    ///
+    /// Secrets are recognised by shape (sk_live_…, ghp_…) or by name (*_KEY, *_SECRET, *_TOKEN,
+    /// *PASSWORD*) with a real value. A value the vault already holds is referred to, never stored
+    /// twice. The file is replaced atomically once every secret is in the keyring; every other byte is
+    /// kept. Exit 1 when a secret had to stay in the file.
+    Import {
+        file: PathBuf,
+        /// File the new keys under this provider instead of the one their shape suggests.
+        #[arg(long)]
+        provider: Option<String>,
+        /// The new keys' environment (prod, staging, …).
+        #[arg(long = "env", default_value = "")]
+        environment: String,
+        /// Say what would happen; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -2,13 +2,17 @@
 //! subcommand it starts the desktop app (`keyden-app`) found beside it.
 
 mod args;
+mod child;
 mod clipboard;
+mod env;
 mod exec;
 mod failure;
 mod inspect;
 mod output;
 mod remote;
 mod run;
+mod scan;
+mod shell;
 
 use clap::Parser;
 use std::process::ExitCode;

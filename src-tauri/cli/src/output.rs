@@ -18,6 +18,36 @@ pub fn emit(text: &str) {
     }
 }
 
+/// Text from outside (file names, titles, a provider's words, a token's fields) made safe for a
+/// terminal: control characters (C0, C1, DEL) and invisible format characters (bidi overrides,
+/// zero-width spaces) are shown as escapes instead of acting on the terminal or hiding text.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Unicode's control (Cc) and format (Cf) characters.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c as u32,
+            0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
+            | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB
+            | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001
+            | 0xE0020..=0xE007F)
+}
+
 pub fn instant(t: i64) -> String {
     OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(&Rfc3339).ok()).unwrap_or_else(|| t.to_string())
 }
@@ -185,4 +215,16 @@ pub fn check_lines(checks: &[HealthCheck], now: i64) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_and_bidi_characters_are_escaped() {
+        assert_eq!(super::clean("plain ✓ text"), "plain ✓ text");
+        assert_eq!(super::clean("a\u{1b}[2Jb"), "a\\u{001b}[2Jb");
+        assert_eq!(super::clean("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(super::clean("zero\u{200b}width\nline"), "zero\\u{200b}width\\nline");
+        assert_eq!(super::clean("c1\u{9b}x"), "c1\\u{009b}x");
+    }
 }

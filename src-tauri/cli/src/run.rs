@@ -1,9 +1,10 @@
 //! Dispatch: one core call per command, then output. Nothing here decides a rule.
 
-use crate::args::{AddArgs, Cli, Command, KeysCommand, KindArg, ListArgs, SortArg, StatusArg};
+use crate::args::{AddArgs, Cli, Command, EnvCommand, KeysCommand, KindArg, ListArgs, SortArg, StatusArg};
 use crate::failure::Failure;
 use crate::output;
 use keyden_core::clock::SystemClock;
+use keyden_core::env::import::ImportOptions;
 use keyden_core::protocol::{KeyEdit, KeyKind, KeyQuery, KeyStatus, SortField};
 use keyden_core::providers::http::Http;
 use keyden_core::providers::Providers;
@@ -19,8 +20,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     let Some(command) = cli.command else {
         return start_app();
     };
-    if let Command::ClipboardHold { seconds } = command {
-        return crate::clipboard::hold(seconds);
+    match command {
+        Command::ClipboardHold { seconds } => return crate::clipboard::hold(seconds),
+        Command::Completions { shell } => return crate::shell::completions(shell),
+        Command::PackageFiles { dir } => return crate::shell::package_files(&dir),
+        Command::Scan { install_hook: true, force, .. } => {
+            return crate::scan::install_hook(cli.data_dir.as_deref(), force, cli.json)
+        }
+        _ => {}
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -146,13 +153,27 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
             vault.database().close().await;
             return crate::exec::run_with(vars, &command);
         }
+        Command::Run(args) => {
+            return match crate::env::run(&vault, args).await? {
+                0 => Ok(()),
+                code => Err(Failure::quiet(code)),
+            }
+        }
+        Command::Inject { input, output, force } => crate::env::inject(&vault, input, output, force).await?,
+        Command::Env(EnvCommand::Import { file, provider, environment, dry_run }) => {
+            let options = ImportOptions { provider, environment, dry_run };
+            crate::env::import(&vault, &file, options, json).await?
+        }
+        Command::Scan { paths, staged, .. } => crate::scan::scan(&vault, paths, staged, json).await?,
         Command::Mint(cmd) => crate::inspect::mint(&cmd, &vault).await?,
         Command::Inspect(_) => unreachable!("inspect runs without requiring a vault"),
         Command::Audit { key, limit } => {
             let entries = vault.audit_log(key.as_deref(), limit).await?;
             print(&entries, output::audit_lines(&entries, true));
         }
-        Command::ClipboardHold { .. } => unreachable!("handled before the vault opens"),
+        Command::ClipboardHold { .. } | Command::Completions { .. } | Command::PackageFiles { .. } => {
+            unreachable!("handled before the vault opens")
+        }
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, ScanError> {
         .map_err(|e| ScanError::Git(format!("cannot run git: {e}")))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
-        if stderr.contains("not a git repository") {
+        if stderr.to_lowercase().contains("not a git repository") {
             return Err(ScanError::NotARepository(dir.to_path_buf()));
         }
         return Err(ScanError::Git(stderr.lines().next().unwrap_or("unknown error").to_string()));
@@ -34,13 +34,14 @@ pub type StagedFile = (String, Option<Vec<u8>>);
 /// Staged files (added, copied, modified, renamed) with their staged content; a blob over `limit`
 /// bytes is read past, not kept.
 pub fn staged_files(dir: &Path, limit: u64) -> Result<Vec<StagedFile>, ScanError> {
+    // First, so that outside a repository the error says so (`git diff` would print its usage).
+    let top = String::from_utf8_lossy(&git(dir, &["rev-parse", "--show-toplevel"])?).trim_end().to_string();
     let names = git(dir, &["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"])?;
     let names: Vec<String> =
         names.split(|b| *b == 0).filter(|n| !n.is_empty()).map(|n| String::from_utf8_lossy(n).into_owned()).collect();
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let top = String::from_utf8_lossy(&git(dir, &["rev-parse", "--show-toplevel"])?).trim_end().to_string();
     let mut child = Command::new("git")
         .arg("-C")
         .arg(&top)
