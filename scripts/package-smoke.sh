@@ -19,6 +19,11 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||')
 for path in usr/bin/keyden usr/bin/keyden-app usr/share/applications/Keyden.desktop usr/share/doc/keyden/copyright; do
   grep -qx "$path" <<<"$contents" || fail "the .deb lacks $path"
 done
+for path in usr/share/man/man1/keyden.1 usr/share/man/man1/keyden-run.1 usr/share/man/man1/keyden-scan.1 \
+    usr/share/bash-completion/completions/keyden usr/share/zsh/vendor-completions/_keyden \
+    usr/share/fish/vendor_completions.d/keyden.fish; do
+  grep -qx "$path" <<<"$contents" || fail "the .deb lacks $path"
+done
 for size in 16x16 24x24 32x32 48x48 64x64 128x128 256x256 512x512; do
   grep -qx "usr/share/icons/hicolor/$size/apps/keyden-app.png" <<<"$contents" || fail "no $size icon"
 done
@@ -29,6 +34,10 @@ trap '$SUDO apt-get remove -y -qq keyden >/dev/null 2>&1 || true' EXIT
 [ "$(command -v keyden)" = /usr/bin/keyden ] || fail "keyden is not /usr/bin/keyden"
 keyden --version
 grep -q '^Exec=keyden-app' /usr/share/applications/Keyden.desktop || fail "the desktop entry does not start keyden-app"
+# The man page renders, and bash completes the new commands from the installed script.
+man -l /usr/share/man/man1/keyden-run.1 2>/dev/null | grep -q "no.*masking" || fail "man keyden-run does not render"
+completions=$(bash -c 'source /usr/share/bash-completion/completions/keyden; COMP_WORDS=(keyden r); COMP_CWORD=1; _keyden keyden r keyden; printf "%s\n" "${COMPREPLY[@]}"')
+grep -qx run <<<"$completions" || fail "bash does not complete 'keyden r' to run: $completions"
 
 echo "--- the installed CLI and app, on a temp data dir (private keyring, Xvfb)"
 work=$(mktemp -d); trap 'rm -rf "$work"; $SUDO apt-get remove -y -qq keyden >/dev/null 2>&1 || true' EXIT

@@ -29,6 +29,9 @@ const COMMANDS: &[&str] = &[
     "check_key",
     "minis_verify",
     "reminders",
+    "env_file_preview",
+    "env_file_import",
+    "scan_folder",
 ];
 
 fn main() {

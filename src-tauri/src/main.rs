@@ -4,6 +4,7 @@
 
 mod clipboard;
 mod commands;
+mod env_files;
 mod error;
 mod platform;
 mod reminders;
@@ -37,6 +38,7 @@ fn main() {
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             platform::after_setup(app.handle());
             Ok(())
@@ -70,6 +72,9 @@ fn main() {
             remote::check_key,
             remote::minis_verify,
             remote::reminders,
+            env_files::env_file_preview,
+            env_files::env_file_import,
+            env_files::scan_folder,
         ])
         .run(tauri::generate_context!())
         .expect("Keyden failed to start its window");

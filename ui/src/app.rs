@@ -4,7 +4,7 @@ use crate::components::icon::Icon;
 use crate::components::toast::{Toast, ToastHost};
 use crate::ipc;
 use crate::screens::{
-    accounts::AccountsScreen, inspector::InspectorScreen, keys::KeysScreen, settings::SettingsScreen,
+    accounts::AccountsScreen, env_files::EnvFilesScreen, inspector::InspectorScreen, keys::KeysScreen, settings::SettingsScreen,
 };
 use keyden_protocol::{ErrorReply, Settings, Theme};
 use yew::prelude::*;
@@ -13,6 +13,7 @@ use yew::prelude::*;
 enum Screen {
     Keys,
     Accounts,
+    EnvFiles,
     Inspector,
     Settings,
 }
@@ -131,6 +132,7 @@ pub fn app() -> Html {
                     <nav>
                         { nav(Screen::Keys, "Keys", Icon::Key) }
                         { nav(Screen::Accounts, "Accounts", Icon::Cloud) }
+                        { nav(Screen::EnvFiles, "Env files", Icon::File) }
                         { nav(Screen::Inspector, "Inspector", Icon::Scan) }
                         { nav(Screen::Settings, "Settings", Icon::Settings) }
                     </nav>
@@ -151,6 +153,7 @@ pub fn app() -> Html {
                     { match *screen {
                         Screen::Keys => html! { <KeysScreen /> },
                         Screen::Accounts => html! { <AccountsScreen /> },
+                        Screen::EnvFiles => html! { <EnvFilesScreen /> },
                         Screen::Inspector => html! { <InspectorScreen /> },
                         Screen::Settings => html! { <SettingsScreen /> },
                     } }

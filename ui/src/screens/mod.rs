@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod env_files;
 pub mod inspector;
 pub mod key_detail;
 pub mod keys;
