@@ -6,7 +6,9 @@
 #  3. cold start of the release app to its first painted list (1,000 keys), median of N launches under
 #     Xvfb: from just before exec to the UI's first animation frame after the list is in the DOM,
 #     reported by the app itself (KEYDEN_STARTUP_PROBE=exit prints the wall clock, then quits);
-#  4. sizes: app and CLI binaries, .deb and .rpm, the wasm.
+#  4. secrets where code runs (scripts/env-bench.sh): `run` overhead, masking throughput against a
+#     pipe, `scan` against `rg -F`, `env import` of 500 lines with 50 secrets;
+#  5. sizes: app and CLI binaries, .deb and .rpm, the wasm.
 # Builds the release CLI and app first; sizes of .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +68,9 @@ scripts/with-keyring.sh cargo run -q --release -p keyden-core --example signer_s
 
 echo; echo "== mirror sync of 10,000 keys from a local Medusa-paging server, floor: bare bulk insert"
 RUNS=$runs cargo bench -q -p keyden-core --bench sync 2>&1 | grep -vE "^(running|test result|$)"
+
+echo; echo "== secrets where code runs: run, masking, scan, env import"
+RUNS=30 scripts/env-bench.sh
 
 echo; echo "== sizes"
 ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm ui/dist/*.wasm 2>/dev/null \

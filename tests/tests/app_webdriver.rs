@@ -500,3 +500,73 @@ async fn without_a_secret_service_the_first_run_says_how_to_fix_it() {
     shot(&c, "no-secret-service.png").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the release app, tauri-driver and a display: run by scripts/test.sh"]
+async fn a_env_file_imported_in_the_app_and_a_leak_found_by_the_folder_scan() {
+    let s = Sandbox::new();
+    let project = tempfile::Builder::new().prefix("storefront-").tempdir().unwrap();
+    let stripe = lookalike("sk_live_");
+    let github = lookalike("ghp_");
+    let old = s.add("Old deploy token", &lookalike("ghp_"), &["--provider", "github", "--type", "token"]);
+    let old_value = s.run(&["get", &old]).ok().stdout;
+    s.run(&["keys", "revoke", &old, "--yes"]).ok();
+    let text = format!(
+        "# Storefront — local settings\nexport STRIPE_SECRET_KEY={stripe}  # live\nPORT=3000\n\
+         GITHUB_TOKEN=\"{github}\"\nDEPLOY_TOKEN={old_value}\nSTRIPE_PK=pk_live_51HxQ2eLkdIwHu7ixAbCdEf\n\
+         ANALYTICS=keyden://no%20such%20key\n"
+    );
+    let env_path = project.path().join(".env");
+    std::fs::write(&env_path, &text).unwrap();
+
+    let (_driver, c) = start(&s, 4452).await;
+    wait_css(&c, "body[data-ready='list']").await;
+    click(&c, "#nav-env-files").await;
+    wait_css(&c, "#env-path").await.send_keys(env_path.to_str().unwrap()).await.unwrap();
+    click(&c, "#env-open").await;
+    wait_css(&c, "#env-file tr.env-line[data-name='STRIPE_SECRET_KEY'][data-kind='secret']").await;
+    wait_css(&c, "tr.env-line[data-name='PORT'][data-kind='plain']").await;
+    wait_css(&c, "tr.env-line[data-name='ANALYTICS'][data-kind='reference']").await;
+    let deploy = text_of(&c, "tr.env-line[data-name='DEPLOY_TOKEN']").await;
+    assert!(deploy.contains("revoked") && deploy.contains("Old deploy token"), "{deploy}");
+    assert_eq!(text_of(&c, "#env-import").await, "Import 2 secrets");
+    let page = c.source().await.unwrap();
+    assert!(!page.contains(&stripe) && !page.contains(&github), "the page never holds a value");
+    shot(&c, "env-file-before.png").await;
+
+    click(&c, "#env-import").await;
+    wait_css(&c, "tr.env-line[data-name='STRIPE_SECRET_KEY'][data-kind='reference']").await;
+    wait_css(&c, "tr.env-line[data-name='GITHUB_TOKEN'][data-kind='reference']").await;
+    let rewritten = std::fs::read_to_string(&env_path).unwrap();
+    assert!(!rewritten.contains(&stripe) && !rewritten.contains(&github), "{rewritten}");
+    assert!(rewritten.contains("# Storefront — local settings\nexport STRIPE_SECRET_KEY=keyden://key_"), "{rewritten}");
+    assert!(rewritten.contains(&format!("DEPLOY_TOKEN={old_value}\n")), "the revoked value stays, as the screen said");
+    let stripe_id = s.run(&["--json", "keys", "show", "STRIPE_SECRET_KEY"]).ok().json()["key"]["id"].as_str().unwrap().to_string();
+    assert_eq!(secret_tool_lookup(&stripe_id).as_deref(), Some(stripe.as_str()));
+    assert!(text_of(&c, "tr.env-line[data-name='STRIPE_SECRET_KEY']").await.contains("resolves"));
+    shot(&c, "env-file-imported.png").await;
+
+    // A copy of the Stripe key left in a script: the folder scan names it.
+    std::fs::write(project.path().join("deploy.sh"), format!("#!/bin/sh\ncurl -u {stripe}: https://api.stripe.com\n")).unwrap();
+    wait_css(&c, "#scan-path").await.send_keys(project.path().to_str().unwrap()).await.unwrap();
+    click(&c, "#scan-run").await;
+    wait_css(&c, "#scan-results[data-vault-findings='2']").await;
+    let results = text_of(&c, "#scan-results").await;
+    assert!(results.contains("deploy.sh") && results.contains("STRIPE_SECRET_KEY"), "{results}");
+    assert!(results.contains("Old deploy token"), "the revoked value left in .env: {results}");
+    assert!(!c.source().await.unwrap().contains(&stripe));
+    shot(&c, "env-scan.png").await;
+    c.close().await.unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..50 {
+        match wait_css(c, css).await.text().await {
+            Ok(t) => return t,
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: {last}");
+}

@@ -117,7 +117,7 @@ pub fn app() -> Html {
         let screen = screen.clone();
         let active = *screen == target;
         html! {
-            <button class={classes!("nav-item", active.then_some("active"))} id={format!("nav-{}", label.to_lowercase())}
+            <button class={classes!("nav-item", active.then_some("active"))} id={format!("nav-{}", label.to_lowercase().replace(' ', "-"))}
                     onclick={Callback::from(move |_| screen.set(target))}>
                 {icon.view()}{label}
             </button>
