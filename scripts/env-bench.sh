@@ -58,11 +58,24 @@ for i in range(500):
 EOF
 echo "fixtures: $(wc -l <"$w/env.orig") lines in .env, $(du -m "$w/log.txt" | cut -f1) MB of log, $(du -sm "$w/tree" | cut -f1) MB tree"
 
-echo; echo "== env import: 500 lines, 50 secrets (fresh vault each run)"
-hyperfine -N --warmup 1 --runs 10 --export-json "$w/import.json" \
-  --prepare "sh -c 'rm -rf $w/imp && mkdir -p $w/imp && cp $w/env.orig $w/imp/.env'" \
-  -n "keyden env import" "$keyden --data-dir $w/imp/data env import $w/imp/.env" | grep -E "Time|Range"
-python3 -c "import json;r=json.load(open('$w/import.json'))['results'][0];print(f\"env import: median {r['median']*1000:.0f} ms for 50 secrets ({r['median']*1000/50:.1f} ms a secret)\")"
+echo; echo "== env import: 500 lines, 50 secrets, against 50 \`keys add\` (fresh vault and empty keyring each run)"
+sed -n 's/^SERVICE_[0-9]*_API_KEY=//p' "$w/env.orig" >"$w/secrets.txt"
+cat >"$w/add50.sh" <<ADD
+#!/bin/sh
+n=0; while read -r v; do n=\$((n+1)); printf %s "\$v" | $keyden --data-dir $w/imp/data keys add --title "k\$n" --type token --secret-stdin >/dev/null; done <$w/secrets.txt
+ADD
+chmod +x "$w/add50.sh"
+fresh="sh -c 'secret-tool clear service keyden; rm -rf $w/imp && mkdir -p $w/imp && cp $w/env.orig $w/imp/.env'"
+hyperfine -N --warmup 1 --runs 10 --export-json "$w/import.json" --prepare "$fresh" \
+  -n "keyden env import (one keyring session)" "$keyden --data-dir $w/imp/data env import $w/imp/.env" \
+  -n "baseline: 50 x keyden keys add" "$w/add50.sh" | grep -E "Time|Benchmark"
+python3 - "$w/import.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+imp, add = r[0]["median"], r[1]["median"]
+print(f"  env import {imp*1000:.0f} ms for 50 secrets ({imp*1000/50:.1f} ms a secret); 50 x keys add {add*1000:.0f} ms (import x{imp/add:.2f})")
+PY
+secret-tool clear service keyden
 
 # The vault and .env the next benchmarks use: imported once.
 mkdir -p "$w/proj"; cp "$w/env.orig" "$w/proj/.env"

@@ -541,13 +541,15 @@ async fn a_env_file_imported_in_the_app_and_a_leak_found_by_the_folder_scan() {
     assert!(!rewritten.contains(&stripe) && !rewritten.contains(&github), "{rewritten}");
     assert!(rewritten.contains("# Storefront — local settings\nexport STRIPE_SECRET_KEY=keyden://key_"), "{rewritten}");
     assert!(rewritten.contains(&format!("DEPLOY_TOKEN={old_value}\n")), "the revoked value stays, as the screen said");
-    let stripe_id = s.run(&["--json", "keys", "show", "STRIPE_SECRET_KEY"]).ok().json()["key"]["id"].as_str().unwrap().to_string();
+    let stripe_id =
+        s.run(&["--json", "keys", "show", "STRIPE_SECRET_KEY"]).ok().json()["key"]["id"].as_str().unwrap().to_string();
     assert_eq!(secret_tool_lookup(&stripe_id).as_deref(), Some(stripe.as_str()));
     assert!(text_of(&c, "tr.env-line[data-name='STRIPE_SECRET_KEY']").await.contains("resolves"));
     shot(&c, "env-file-imported.png").await;
 
     // A copy of the Stripe key left in a script: the folder scan names it.
-    std::fs::write(project.path().join("deploy.sh"), format!("#!/bin/sh\ncurl -u {stripe}: https://api.stripe.com\n")).unwrap();
+    std::fs::write(project.path().join("deploy.sh"), format!("#!/bin/sh\ncurl -u {stripe}: https://api.stripe.com\n"))
+        .unwrap();
     wait_css(&c, "#scan-path").await.send_keys(project.path().to_str().unwrap()).await.unwrap();
     click(&c, "#scan-run").await;
     wait_css(&c, "#scan-results[data-vault-findings='2']").await;
@@ -555,6 +557,8 @@ async fn a_env_file_imported_in_the_app_and_a_leak_found_by_the_folder_scan() {
     assert!(results.contains("deploy.sh") && results.contains("STRIPE_SECRET_KEY"), "{results}");
     assert!(results.contains("Old deploy token"), "the revoked value left in .env: {results}");
     assert!(!c.source().await.unwrap().contains(&stripe));
+    visible(&c, "#scan-results").await;
+    wait_gone(&c, ".toast").await;
     shot(&c, "env-scan.png").await;
     c.close().await.unwrap();
 }

@@ -77,6 +77,12 @@ fn a_developers_day_import_run_mask_revoke_scan_and_the_hook() {
         .replace("6f1c2a9e8d7b4c3a2f1e0d9c8b7a6f5e", &format!("keyden://{minis}"));
     assert_eq!(p.read(".env"), expected);
     assert_eq!(secret_tool_lookup(&stripe).as_deref(), Some(STRIPE), "the value is in the OS keyring");
+    let listing = Command::new("secret-tool")
+        .args(["search", "--all", "service", "keyden", "username", &stripe])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout) + String::from_utf8_lossy(&listing.stderr);
+    assert!(listing.contains("label = Keyden: STRIPE_SECRET_KEY"), "the entry is labelled for Seahorse: {listing}");
 
     // The app starts through `keyden run` and gets the original values — in its environment only.
     let run = s

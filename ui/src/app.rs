@@ -4,7 +4,8 @@ use crate::components::icon::Icon;
 use crate::components::toast::{Toast, ToastHost};
 use crate::ipc;
 use crate::screens::{
-    accounts::AccountsScreen, env_files::EnvFilesScreen, inspector::InspectorScreen, keys::KeysScreen, settings::SettingsScreen,
+    accounts::AccountsScreen, env_files::EnvFilesScreen, inspector::InspectorScreen, keys::KeysScreen,
+    settings::SettingsScreen,
 };
 use keyden_protocol::{ErrorReply, Settings, Theme};
 use yew::prelude::*;

@@ -41,7 +41,8 @@ pub async fn run(vault: &Vault, args: RunArgs) -> Result<u8, Failure> {
     }
     let program = program_name(&args.command);
     let resolved = env::resolve(vault, bindings, Use::Inject, &format!("for `{program}`")).await?;
-    let maskers = if args.no_masking {
+    // Nothing injected, nothing to mask: the child may as well have the terminal.
+    let maskers = if args.no_masking || resolved.injected.is_empty() {
         None
     } else {
         let values = || resolved.injected.iter().map(|(var, v)| (var.as_str(), v.expose().as_bytes()));

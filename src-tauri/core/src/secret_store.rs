@@ -169,10 +169,6 @@ mod bulk {
     use dbus_secret_service::{EncryptionType, SecretService};
     use std::collections::HashMap;
 
-    /// Below this many ids, one search per id beats listing every Keyden item (a `keyden run` with
-    /// three references in a vault of a thousand keys).
-    const FEW: usize = 32;
-
     fn fail(e: dbus_secret_service::Error) -> KeyringError {
         match e {
             dbus_secret_service::Error::Locked | dbus_secret_service::Error::Prompt => {
@@ -184,10 +180,13 @@ mod bulk {
 
     pub fn get_many(service: &str, ids: &[String]) -> Result<Vec<Option<SecretValue>>, KeyringError> {
         let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
-        if ids.len() <= FEW {
+        let found = ss.search_items(HashMap::from([("service", service)])).map_err(fail)?;
+        // Reading every item's attributes costs a call per item in the keyring, a search per id a
+        // call per id asked: `keyden run` with 50 references in a keyring of thousands searches;
+        // the signer search, which wants them all, lists.
+        if ids.len() * 4 < found.unlocked.len() + found.locked.len() {
             return ids.iter().map(|id| get_one(&ss, service, id)).collect();
         }
-        let found = ss.search_items(HashMap::from([("service", service)])).map_err(fail)?;
         if !found.locked.is_empty() {
             ss.unlock_all(&found.locked.iter().collect::<Vec<_>>()).map_err(|e| KeyringError::Locked(e.to_string()))?;
         }

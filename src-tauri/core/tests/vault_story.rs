@@ -46,3 +46,29 @@ async fn a_key_lives_in_the_os_keyring_and_only_metadata_in_sqlite() {
     assert!(keyring.get(&key.id).unwrap().is_none(), "delete removes the keyring entry");
     assert_eq!(vault.list(&KeyQuery::default()).await.unwrap().facets.total, 1, "only the other key is left");
 }
+
+#[test]
+fn a_bulk_write_is_read_back_by_the_keyring_crate_in_both_bulk_read_paths() {
+    use keyden_core::secret_store::NewEntry;
+    let keyring = OsKeyring::default();
+    let tag = std::process::id();
+    let ids: Vec<String> = (0..40).map(|i| format!("key_bulk_{tag}_{i:02}")).collect();
+    let values: Vec<SecretValue> = (0..40).map(|i| secret(&format!("tok_bulk_{tag}_{i:02}_value"))).collect();
+    let entries: Vec<NewEntry<'_>> =
+        ids.iter().zip(&values).map(|(id, v)| NewEntry { id, label: "Bulk", secret: v }).collect();
+    keyring.put_many(&entries).map_err(|(i, e)| format!("entry {i}: {e}")).unwrap();
+    // One by one through the keyring crate, as `get` and `secret-tool` would find them.
+    assert_eq!(keyring.get(&ids[7]).unwrap().unwrap().expose(), values[7].expose());
+    // Forty ids: the one-search path; three: the per-id path.
+    let all = keyring.get_many(&ids).unwrap();
+    assert!(all.iter().zip(&values).all(|(got, want)| got.as_ref().map(|g| g.expose()) == Some(want.expose())));
+    let few = keyring.get_many(&[ids[39].clone(), "key_bulk_missing".into(), ids[0].clone()]).unwrap();
+    let few: Vec<_> = few.iter().map(|v| v.as_ref().map(|s| s.expose().to_string())).collect();
+    assert_eq!(few, [Some(values[39].expose().to_string()), None, Some(values[0].expose().to_string())]);
+    // Written again: replaced, not duplicated (the keyring crate would call a duplicate ambiguous).
+    keyring.put_many(&entries[..1]).unwrap();
+    assert!(keyring.get(&ids[0]).is_ok());
+    for id in &ids {
+        assert!(keyring.remove(id).unwrap());
+    }
+}

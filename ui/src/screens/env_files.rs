@@ -226,8 +226,10 @@ fn line_row(l: &EnvLine) -> Html {
     let (kind, holds, import) = match &l.class {
         EnvLineClass::Reference { key, resolves_to, problem } => {
             let holds = match (resolves_to, problem) {
-                (Some(k), None) => html! { <>{"reference → "}<strong>{&k.title}</strong>{" "}<span class="badge badge-active">{"resolves"}</span></> },
-                (_, Some(p)) => html! { <>{format!("reference to “{key}” ")}<span class="badge badge-expired">{p}</span></> },
+                (Some(k), None) => {
+                    html! { <>{"reference → "}<strong>{&k.title}</strong>{" "}<span class="badge badge-active">{"resolves"}</span></> }
+                }
+                (_, Some(p)) => html! { <>{format!("reference to “{key}”")}<div class="bad-text small">{p}</div></> },
                 (None, None) => html! { {format!("reference to “{key}”")} },
             };
             ("reference", holds, html! { <span class="muted">{"—"}</span> })

@@ -46,6 +46,26 @@ const PREFIXES: &[(&str, &str, &str)] = &[
     ("xoxe-", "slack", "refresh token"),
 ];
 
+const fn opaque_first_bytes() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < PREFIXES.len() {
+        table[PREFIXES[i].0.as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    // Medusa's sk_/pk_ (see `opaque_kind`).
+    table[b's' as usize] = true;
+    table[b'p' as usize] = true;
+    table
+}
+
+static OPAQUE_FIRST_BYTES: [bool; 256] = opaque_first_bytes();
+
+/// Whether a key of a known shape can start with this byte: `scan` asks it of every token first.
+pub fn may_start_opaque_key(first: u8) -> bool {
+    OPAQUE_FIRST_BYTES[usize::from(first)]
+}
+
 fn redact(v: &str) -> String {
     let chars: Vec<char> = v.chars().collect();
     if chars.len() < 16 {

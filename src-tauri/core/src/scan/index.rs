@@ -28,6 +28,10 @@ pub struct SecretIndex {
     /// Distinct head lengths in bytes, longest first.
     head_lengths: Vec<usize>,
     shortest: usize,
+    /// Bytes a stored secret may start / end with (all of them when some head / tail is empty): the
+    /// cheapest way to rule a token out.
+    first_bytes: [bool; 256],
+    last_bytes: [bool; 256],
 }
 
 impl SecretIndex {
@@ -53,7 +57,21 @@ impl SecretIndex {
         head_lengths.dedup();
         let shortest =
             by_head.values().flatten().map(|s| s.min_chars.max(MIN_SCANNED_CHARS)).min().unwrap_or(usize::MAX);
-        SecretIndex { fingerprinter, by_fingerprint, by_head, head_lengths, shortest }
+        let mut first_bytes = [false; 256];
+        let mut last_bytes = [false; 256];
+        for (head, shapes) in &by_head {
+            match head.first() {
+                Some(b) => first_bytes[usize::from(*b)] = true,
+                None => first_bytes = [true; 256],
+            }
+            for shape in shapes {
+                match shape.tail.last() {
+                    Some(b) => last_bytes[usize::from(*b)] = true,
+                    None => last_bytes = [true; 256],
+                }
+            }
+        }
+        SecretIndex { fingerprinter, by_fingerprint, by_head, head_lengths, shortest, first_bytes, last_bytes }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,6 +80,10 @@ impl SecretIndex {
 
     /// The vault key whose value is exactly `candidate`, if any.
     pub fn lookup(&self, candidate: &[u8]) -> Option<&KeyRecord> {
+        let (Some(first), Some(last)) = (candidate.first(), candidate.last()) else { return None };
+        if !self.first_bytes[usize::from(*first)] || !self.last_bytes[usize::from(*last)] {
+            return None;
+        }
         if candidate.len() < self.shortest || candidate.len() > MAX_SECRET_BYTES || !self.may_match(candidate) {
             return None;
         }

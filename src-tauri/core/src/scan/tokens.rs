@@ -50,22 +50,37 @@ pub fn tokens(bytes: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// The run itself and every piece of it between separators (and without a sentence's final dot).
-pub fn candidates<'a>(bytes: &'a [u8], token: &Range<usize>) -> impl Iterator<Item = Range<usize>> + 'a {
+/// Offers `f` the run itself and every piece of it between separators (and without a sentence's
+/// final dot), until `f` answers. No allocation: this runs for every token of every file.
+pub fn find_candidate<T>(
+    bytes: &[u8],
+    token: &Range<usize>,
+    mut f: impl FnMut(Range<usize>) -> Option<T>,
+) -> Option<T> {
     let run = &bytes[token.clone()];
-    let seps: Vec<usize> =
-        run.iter().enumerate().filter(|(_, b)| SEPARATORS.contains(b)).map(|(i, _)| i).take(MAX_SEPARATORS).collect();
-    let mut starts = vec![0];
-    starts.extend(seps.iter().map(|s| s + 1));
-    let mut ends = vec![run.len()];
-    ends.extend(seps.iter().copied());
-    if run.ends_with(b".") {
-        ends.push(run.len() - 1);
+    let mut seps = [0usize; MAX_SEPARATORS];
+    let mut n = 0;
+    for (i, b) in run.iter().enumerate() {
+        if n == MAX_SEPARATORS {
+            break;
+        }
+        if SEPARATORS.contains(b) {
+            seps[n] = i;
+            n += 1;
+        }
     }
+    let trailing_dot = run.ends_with(b".").then(|| run.len() - 1);
     let base = token.start;
-    starts.into_iter().flat_map(move |s| {
-        ends.clone().into_iter().filter(move |&e| e >= s + MIN_SCANNED_CHARS).map(move |e| base + s..base + e)
-    })
+    for s in std::iter::once(0).chain(seps[..n].iter().map(|p| p + 1)) {
+        for e in std::iter::once(run.len()).chain(seps[..n].iter().copied()).chain(trailing_dot) {
+            if e >= s + MIN_SCANNED_CHARS {
+                if let Some(found) = f(base + s..base + e) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A key of a known shape (the Inspector's prefix table) in the run, publishable keys excepted: they
@@ -75,6 +90,9 @@ pub fn known_shape(run: &[u8]) -> Option<(FindingKind, Range<usize>)> {
         run.iter().enumerate().filter(|(_, b)| matches!(b, b'=' | b':')).map(|(i, _)| i + 1).take(MAX_SEPARATORS),
     );
     for start in starts {
+        if !run.get(start).is_some_and(|b| recognize::may_start_opaque_key(*b)) {
+            continue;
+        }
         let Ok(text) = std::str::from_utf8(&run[start..]) else { continue };
         let text = text.trim_end_matches('.');
         let Some(TokenKind::OpaqueKey { provider, kind, .. }) = recognize::opaque_kind(text) else { continue };
@@ -98,6 +116,15 @@ pub fn redact(candidate: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    fn candidates(src: &[u8], token: &Range<usize>) -> Vec<String> {
+        let mut all = Vec::new();
+        find_candidate(src, token, |r| {
+            all.push(String::from_utf8_lossy(&src[r]).into_owned());
+            None::<()>
+        });
+        all
+    }
+
     fn texts(bytes: &[u8]) -> Vec<String> {
         tokens(bytes).map(|r| String::from_utf8_lossy(&bytes[r]).into_owned()).collect()
     }
@@ -112,11 +139,11 @@ mod tests {
     fn candidates_include_the_pieces_between_separators() {
         let src = b"postgres://admin:hunter2hunter2@db.example.com/app.";
         let token = tokens(src).next().unwrap();
-        let all: Vec<String> = candidates(src, &token).map(|r| String::from_utf8_lossy(&src[r]).into_owned()).collect();
+        let all = candidates(src, &token);
         assert!(all.contains(&"hunter2hunter2".to_string()), "{all:?}");
         let src = b"API_KEY=c2VjcmV0/c2VjcmV0==";
         let token = tokens(src).next().unwrap();
-        let all: Vec<String> = candidates(src, &token).map(|r| String::from_utf8_lossy(&src[r]).into_owned()).collect();
+        let all = candidates(src, &token);
         assert!(all.contains(&"c2VjcmV0/c2VjcmV0==".to_string()), "{all:?}");
     }
 
