@@ -185,8 +185,15 @@ fn run_passes_plain_values_flags_override_files_and_parent_references_resolve() 
 fn run_passes_the_exit_code_and_unmasked_it_becomes_the_child() {
     let s = Sandbox::new();
     let p = Project::new();
-    assert_eq!(s.run_in(p.path(), &["run", "--", "sh", "-c", "exit 42"]).code, 42);
-    assert_eq!(s.run_in(p.path(), &["run", "--", "sh", "-c", "kill -TERM $$"]).code, 128 + 15);
+    // Masked (there is a value to mask): Keyden waits and reports the child's status as a shell does.
+    let key = s.add("Exit code key", &unique_secret("exit"), &["--type", "token"]);
+    let env = format!("K={key}");
+    assert_eq!(s.run_in(p.path(), &["run", "--env", &env, "--", "sh", "-c", "exit 42"]).code, 42);
+    assert_eq!(s.run_in(p.path(), &["run", "--env", &env, "--", "sh", "-c", "kill -TERM $$"]).code, 128 + 15);
+    // Nothing to mask: Keyden becomes the child, so it ends the way the child does, signal included.
+    let out = s.command(&["run", "--", "sh", "-c", "kill -TERM $$"]).current_dir(p.path()).output().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(15));
     let child = s
         .command(&["run", "--no-masking", "--", "sh", "-c", "echo $$"])
         .current_dir(p.path())

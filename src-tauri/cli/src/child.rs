@@ -50,13 +50,14 @@ pub fn run_masked(mut cmd: Command, program: &str, out: Masker, err: Masker) -> 
         std::thread::spawn(move || pump(child_err, std::io::stderr(), err)),
     ];
     let status = child.wait().map_err(|e| Failure::failed("exec_failed", format!("lost the child: {e}"), None))?;
-    // The pipes end when the last writer goes (a background grandchild may still hold them).
-    for p in pumps {
-        let _ = p.join();
-    }
+    // Its pid may be reused from now on: nothing more is sent to it.
     #[cfg(unix)]
     if let Ok(f) = forwarder {
         f.stop();
+    }
+    // The pipes end when the last writer goes (a background grandchild may still hold them).
+    for p in pumps {
+        let _ = p.join();
     }
     Ok(exit_code(status))
 }

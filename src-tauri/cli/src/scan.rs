@@ -12,8 +12,16 @@ pub async fn scan(vault: &Vault, paths: Vec<PathBuf>, staged: bool, json: bool) 
     let index = scan::index(vault).await?;
     let report = if staged {
         scan::scan_staged(&index, Path::new("."))?
+    } else if paths.is_empty() {
+        // The current directory, named as ripgrep names it: `src/app.js`, not `./src/app.js`.
+        let mut report = scan::scan_paths(&index, &[PathBuf::from(".")])?;
+        for f in &mut report.findings {
+            if let Some(rest) = f.path.strip_prefix("./") {
+                f.path = rest.to_string();
+            }
+        }
+        report
     } else {
-        let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
         scan::scan_paths(&index, &paths)?
     };
     if json {
