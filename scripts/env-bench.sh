@@ -120,7 +120,7 @@ hyperfine -N --warmup 2 --runs 10 -i --export-json "$w/scan.json" \
   -n "keyden scan (fingerprints, no value read)" "$keyden --data-dir $w/data scan $w/tree" \
   | grep -E "Time|Benchmark"
 found_rg=$(rg -F -c -f "$w/values.txt" "$w/tree" | wc -l)
-found_keyden=$("$keyden" --data-dir "$w/data" --json scan "$w/tree" | python3 -c "import json,sys;print(sum(1 for f in json.load(sys.stdin)['findings'] if f['kind']=='vault_secret'))" || true)
+found_keyden=$("$keyden" --data-dir "$w/data" --json scan "$w/tree" 2>/dev/null | python3 -c "import json,sys;print(sum(1 for f in json.load(sys.stdin)['findings'] if f['kind']=='vault_secret'))" || true)
 python3 - "$w/scan.json" "$found_rg" "$found_keyden" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]

@@ -526,7 +526,7 @@ async fn a_env_file_imported_in_the_app_and_a_leak_found_by_the_folder_scan() {
     click(&c, "#env-open").await;
     wait_css(&c, "#env-file tr.env-line[data-name='STRIPE_SECRET_KEY'][data-kind='secret']").await;
     wait_css(&c, "tr.env-line[data-name='PORT'][data-kind='plain']").await;
-    wait_css(&c, "tr.env-line[data-name='ANALYTICS'][data-kind='reference']").await;
+    wait_css(&c, "tr.env-line.broken[data-name='ANALYTICS'][data-kind='reference']").await;
     let deploy = text_of(&c, "tr.env-line[data-name='DEPLOY_TOKEN']").await;
     assert!(deploy.contains("revoked") && deploy.contains("Old deploy token"), "{deploy}");
     assert_eq!(text_of(&c, "#env-import").await, "Import 2 secrets");

@@ -223,6 +223,7 @@ fn status_word(s: KeyStatus) -> &'static str {
 }
 
 fn line_row(l: &EnvLine) -> Html {
+    let broken = matches!(&l.class, EnvLineClass::Reference { problem: Some(_), .. });
     let (kind, holds, import) = match &l.class {
         EnvLineClass::Reference { key, resolves_to, problem } => {
             let holds = match (resolves_to, problem) {
@@ -237,7 +238,7 @@ fn line_row(l: &EnvLine) -> Html {
         EnvLineClass::Secret { redacted, why, action } => {
             let holds = html! { <><span class="badge badge-soon">{"secret"}</span><code class="redacted">{redacted}</code><div class="muted small">{why}</div></> };
             let import = match action {
-                ImportAction::Store { title, .. } => html! { <>{"stored as “"}{title}{"”"}</> },
+                ImportAction::Store { title, .. } => html! { <>{"will be stored as “"}{title}{"”"}</> },
                 ImportAction::Stored { key } => html! { <>{"stored as “"}{&key.title}{"”"}</> },
                 ImportAction::Reuse { key } => html! { <>{"refers to “"}{&key.title}{"” (already in the vault)"}</> },
                 ImportAction::Skip { reason } => html! { <span class="bad-text">{"stays: "}{reason}</span> },
@@ -250,7 +251,7 @@ fn line_row(l: &EnvLine) -> Html {
         }
     };
     html! {
-        <tr class={classes!("env-line", kind)} data-name={l.name.clone()} data-kind={kind}>
+        <tr class={classes!("env-line", kind, broken.then_some("broken"))} data-name={l.name.clone()} data-kind={kind}>
             <td class="muted">{l.line}</td>
             <td><code>{&l.name}</code></td>
             <td>{holds}</td>
