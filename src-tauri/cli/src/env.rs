@@ -111,7 +111,7 @@ pub async fn inject(
         };
         let record = vault.usable(key).await.map_err(|source| env::EnvError::Unresolved {
             origin: format!("template line {line}"),
-            var: "{{ }}".into(),
+            var: "placeholder".into(),
             key: key.clone(),
             source: Box::new(source),
         })?;

@@ -307,10 +307,11 @@ pub async fn apply(vault: &Vault, path: &Path, options: &ImportOptions) -> Resul
         let secret = SecretValue::from_input(value.as_bytes().to_vec()).map_err(VaultError::from)?;
         secrets.push((meta, secret));
     }
-    let stored = vault
-        .add_many(secrets, &format!("imported from {file_name}"))
-        .await
-        .map_err(|p| EnvError::PartlyStored { stored: p.stored.len(), source: Box::new(p.error) })?;
+    let stored =
+        vault.add_many(secrets, &format!("imported from {file_name}")).await.map_err(|p| match p.stored.len() {
+            0 => EnvError::Vault(p.error),
+            stored => EnvError::PartlyStored { stored, source: Box::new(p.error) },
+        })?;
 
     let mut replacements = Vec::with_capacity(planned.len());
     for p in &planned {
