@@ -13,10 +13,11 @@ pub async fn scan(vault: &Vault, paths: Vec<PathBuf>, staged: bool, json: bool) 
     let report = if staged {
         scan::scan_staged(&index, Path::new("."))?
     } else if paths.is_empty() {
-        // The current directory, named as ripgrep names it: `src/app.js`, not `./src/app.js`.
+        // The current directory, named as ripgrep names it: `src/app.js`, not `./src/app.js` (or `.\src\app.js`).
         let mut report = scan::scan_paths(&index, &[PathBuf::from(".")])?;
+        let here = format!(".{}", std::path::MAIN_SEPARATOR);
         for f in &mut report.findings {
-            if let Some(rest) = f.path.strip_prefix("./") {
+            if let Some(rest) = f.path.strip_prefix(&here) {
                 f.path = rest.to_string();
             }
         }
