@@ -522,8 +522,10 @@ async fn a_env_file_imported_in_the_app_and_a_leak_found_by_the_folder_scan() {
     let (_driver, c) = start(&s, 4452).await;
     wait_css(&c, "body[data-ready='list']").await;
     click(&c, "#nav-env-files").await;
-    wait_css(&c, "#env-path").await.send_keys(env_path.to_str().unwrap()).await.unwrap();
-    click(&c, "#env-open").await;
+    // Browse…: the system's own file dialog (tauri-plugin-dialog, GTK here), answered as a user would.
+    click(&c, "#env-browse").await;
+    answer_file_dialog("Open a .env file", &env_path);
+    wait_css(&c, &format!("#env-file[data-path='{}']", env_path.display())).await;
     wait_css(&c, "#env-file tr.env-line[data-name='STRIPE_SECRET_KEY'][data-kind='secret']").await;
     wait_css(&c, "tr.env-line[data-name='PORT'][data-kind='plain']").await;
     wait_css(&c, "tr.env-line.broken[data-name='ANALYTICS'][data-kind='reference']").await;
@@ -561,6 +563,37 @@ async fn a_env_file_imported_in_the_app_and_a_leak_found_by_the_folder_scan() {
     wait_gone(&c, ".toast").await;
     shot(&c, "env-scan.png").await;
     c.close().await.unwrap();
+}
+
+/// Waits for the native file dialog titled `title`, enters `path` in its location field and confirms,
+/// with real X input events (xdotool). GTK can drop a keystroke while it opens that field, so the
+/// entry is retyped until the dialog accepts it and closes (a wrong path keeps it open, saying so).
+fn answer_file_dialog(title: &str, path: &std::path::Path) {
+    let visible = || {
+        let out = Command::new("xdotool").args(["search", "--onlyvisible", "--name", title]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().last().map(str::to_string)
+    };
+    let found = Command::new("timeout")
+        .args(["20", "xdotool", "search", "--sync", "--onlyvisible", "--name", title])
+        .output()
+        .expect("xdotool runs");
+    let window = String::from_utf8_lossy(&found.stdout).lines().last().map(str::to_string);
+    let window = window.unwrap_or_else(|| panic!("no dialog titled {title:?} appeared"));
+    let xdotool = |args: &[&str]| assert!(Command::new("xdotool").args(args).status().unwrap().success(), "{args:?}");
+    for _ in 0..5 {
+        xdotool(&["windowfocus", "--sync", &window]);
+        xdotool(&["key", "ctrl+l"]);
+        xdotool(&["key", "ctrl+a"]);
+        xdotool(&["type", "--delay", "15", path.to_str().unwrap()]);
+        xdotool(&["key", "Return"]);
+        for _ in 0..50 {
+            if visible().is_none() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    panic!("the dialog {title:?} never accepted {}", path.display());
 }
 
 async fn text_of(c: &Client, css: &str) -> String {
