@@ -6,7 +6,6 @@ use crate::failure::Failure;
 use crate::output::{clean, emit};
 use keyden_core::env::import::{self, ImportOptions};
 use keyden_core::env::mask::Masker;
-use keyden_core::env::reference::{self, Piece};
 use keyden_core::env::{self, Binding, MAX_TEMPLATE_BYTES};
 use keyden_core::files;
 use keyden_core::protocol::{EnvImportReport, EnvLineClass, ImportAction};
@@ -98,41 +97,9 @@ pub async fn inject(
             return Err(files::FileError::Exists { path: out.clone() }.into());
         }
     }
-    let pieces = reference::template(&text)?;
     let target = output.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
     let detail = format!("template filled into {}", target.as_deref().unwrap_or("stdout"));
-    // Every key is checked before any value is read; one keyring session reads them all.
-    let mut uses: Vec<(keyden_core::protocol::KeyRecord, String)> = Vec::new();
-    let mut slot_of_piece = Vec::with_capacity(pieces.len());
-    for piece in &pieces {
-        let Piece::Reference { key, line } = piece else {
-            slot_of_piece.push(None);
-            continue;
-        };
-        let record = vault.usable(key).await.map_err(|source| env::EnvError::Unresolved {
-            origin: format!("template line {line}"),
-            var: "placeholder".into(),
-            key: key.clone(),
-            source: Box::new(source),
-        })?;
-        let slot = match uses.iter().position(|(k, _)| k.id == record.id) {
-            Some(i) => i,
-            None => {
-                uses.push((record, detail.clone()));
-                uses.len() - 1
-            }
-        };
-        slot_of_piece.push(Some(slot));
-    }
-    let values = vault.use_secrets(&uses, Use::Inject).await?;
-    let mut rendered = Zeroizing::new(String::with_capacity(text.len()));
-    for (piece, slot) in pieces.iter().zip(slot_of_piece) {
-        match (piece, slot) {
-            (_, Some(i)) => rendered.push_str(values[i].expose()),
-            (Piece::Text(range), None) => rendered.push_str(&text[range.clone()]),
-            (Piece::Reference { .. }, None) => unreachable!("every reference has a slot"),
-        }
-    }
+    let rendered = env::fill_template(vault, &text, &detail).await?;
     match output {
         Some(path) => files::write_private(&path, rendered.as_bytes(), force)?,
         None => {

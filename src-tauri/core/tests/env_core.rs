@@ -67,6 +67,12 @@ async fn fixture() -> Fixture {
     Fixture { vault, store, project, _dir: dir }
 }
 
+/// A token key added straight to the vault.
+async fn token(f: &Fixture, title: &str, value: &str) -> keyden_core::protocol::KeyRecord {
+    let meta = NewKeyMeta { title: title.into(), kind: Some(KeyKind::Token), ..Default::default() };
+    f.vault.add(meta, secret(value)).await.unwrap()
+}
+
 fn secret(v: &str) -> SecretValue {
     SecretValue::from_input(v.as_bytes().to_vec()).unwrap()
 }
@@ -148,11 +154,7 @@ async fn import_moves_the_secrets_and_keeps_every_other_byte() {
 #[tokio::test]
 async fn a_value_the_vault_holds_is_referred_to_never_stored_twice() {
     let f = fixture().await;
-    let held = f
-        .vault
-        .add(NewKeyMeta { title: "GitHub CI".into(), kind: Some(KeyKind::Token), ..Default::default() }, secret(GITHUB))
-        .await
-        .unwrap();
+    let held = token(&f, "GitHub CI", GITHUB).await;
     let text = format!("A_TOKEN={GITHUB}\nB_TOKEN={GITHUB}\nC_SECRET=abcdefgh12345678\nD_SECRET=abcdefgh12345678\n");
     let path = write_env(&f, &text);
     let report = import::apply(&f.vault, &path, &ImportOptions::default()).await.unwrap();
@@ -173,11 +175,7 @@ async fn a_value_the_vault_holds_is_referred_to_never_stored_twice() {
 #[tokio::test]
 async fn a_revoked_value_is_left_in_the_file_with_the_reason() {
     let f = fixture().await;
-    let old = f
-        .vault
-        .add(NewKeyMeta { title: "Old".into(), kind: Some(KeyKind::Token), ..Default::default() }, secret(GITHUB))
-        .await
-        .unwrap();
+    let old = token(&f, "Old", GITHUB).await;
     f.vault.revoke(&old.id).await.unwrap();
     let path = write_env(&f, &format!("GH_TOKEN={GITHUB}\n"));
     let report = import::apply(&f.vault, &path, &ImportOptions::default()).await.unwrap();
@@ -284,19 +282,8 @@ async fn a_syntax_error_names_the_file_and_line_and_changes_nothing() {
 #[tokio::test]
 async fn run_resolution_reads_every_value_in_one_session_and_audits_each_key_once() {
     let f = fixture().await;
-    let a = f
-        .vault
-        .add(
-            NewKeyMeta { title: "Stripe prod".into(), kind: Some(KeyKind::Token), ..Default::default() },
-            secret(STRIPE),
-        )
-        .await
-        .unwrap();
-    let b = f
-        .vault
-        .add(NewKeyMeta { title: "a=b#c".into(), kind: Some(KeyKind::Token), ..Default::default() }, secret(GITHUB))
-        .await
-        .unwrap();
+    let a = token(&f, "Stripe prod", STRIPE).await;
+    let b = token(&f, "a=b#c", GITHUB).await;
     let path = write_env(&f, "ONE=keyden://Stripe%20prod\nTWO=\"keyden://Stripe prod\"\nTHREE=keyden://a=b#c\nPLAIN=hello\nONE=keyden://a=b#c\n");
     let mut bindings = env::from_file(&path).unwrap();
     bindings.extend(env::from_parent([("FROM_PARENT".to_string(), format!("keyden://{}", a.id))]).unwrap());
@@ -328,11 +315,7 @@ async fn run_resolution_reads_every_value_in_one_session_and_audits_each_key_onc
 #[tokio::test]
 async fn a_revoked_or_missing_reference_stops_before_any_value_is_read() {
     let f = fixture().await;
-    let k = f
-        .vault
-        .add(NewKeyMeta { title: "Gone soon".into(), kind: Some(KeyKind::Token), ..Default::default() }, secret(GITHUB))
-        .await
-        .unwrap();
+    let k = token(&f, "Gone soon", GITHUB).await;
     f.vault.revoke(&k.id).await.unwrap();
     let path = write_env(&f, "OK=plain\nTOKEN=keyden://Gone%20soon\n");
     let bulk = f.store.bulk_gets.load(SeqCst);
@@ -356,14 +339,7 @@ fn tree(root: &Path, files: &[(&str, &str)]) {
 #[tokio::test]
 async fn scan_finds_copies_of_vault_secrets_and_known_shapes_honouring_gitignore() {
     let f = fixture().await;
-    let k = f
-        .vault
-        .add(
-            NewKeyMeta { title: "Stripe prod".into(), kind: Some(KeyKind::Token), ..Default::default() },
-            secret(STRIPE),
-        )
-        .await
-        .unwrap();
+    let k = token(&f, "Stripe prod", STRIPE).await;
     let reads = (f.store.gets.load(SeqCst), f.store.bulk_gets.load(SeqCst));
     let root = &f.project;
     tree(

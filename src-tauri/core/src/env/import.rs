@@ -140,7 +140,7 @@ pub struct Plan {
     target: PathBuf,
     text: Zeroizing<String>,
     planned: Vec<Planned>,
-    new_keys: Vec<(NewKeyMeta, Zeroizing<String>)>,
+    new_keys: Vec<(NewKeyMeta, SecretValue)>,
 }
 
 fn key_ref(k: &KeyRecord) -> KeyRef {
@@ -165,7 +165,7 @@ pub async fn plan(vault: &Vault, path: &Path, options: &ImportOptions) -> Result
     let project = project_name(path);
     let mut view = EnvFileView { path: path.display().to_string(), project: project.clone(), lines: Vec::new() };
     let mut planned = Vec::new();
-    let mut new_keys: Vec<(NewKeyMeta, Zeroizing<String>)> = Vec::new();
+    let mut new_keys: Vec<(NewKeyMeta, SecretValue)> = Vec::new();
     for entry in entries {
         let class = match reference::parse(&entry.value) {
             Some(Ok(key)) => reference_class(vault, key).await?,
@@ -212,7 +212,7 @@ async fn secret_action(
     kind: KeyKind,
     project: &str,
     options: &ImportOptions,
-    new_keys: &mut Vec<(NewKeyMeta, Zeroizing<String>)>,
+    new_keys: &mut Vec<(NewKeyMeta, SecretValue)>,
 ) -> Result<ImportAction, EnvError> {
     let secret = match SecretValue::from_input(entry.value.as_bytes().to_vec()) {
         Ok(s) => s,
@@ -231,7 +231,7 @@ async fn secret_action(
         });
     }
     // The same value twice in one file is one key.
-    if let Some((meta, _)) = new_keys.iter().find(|(_, v)| v.as_str() == entry.value.as_str()) {
+    if let Some((meta, _)) = new_keys.iter().find(|(_, v)| v.expose() == secret.expose()) {
         return Ok(ImportAction::Store {
             title: meta.title.clone(),
             provider: meta.provider.clone(),
@@ -267,7 +267,7 @@ async fn secret_action(
         notes: format!("Imported from {}'s .env (line {}).", project, entry.line),
         ..Default::default()
     };
-    new_keys.push((meta, entry.value.clone()));
+    new_keys.push((meta, secret));
     Ok(ImportAction::Store { title, provider: provider.to_string(), key_kind: kind })
 }
 
@@ -276,7 +276,7 @@ async fn free_title(
     vault: &Vault,
     name: &str,
     project: &str,
-    planned: &[(NewKeyMeta, Zeroizing<String>)],
+    planned: &[(NewKeyMeta, SecretValue)],
 ) -> Result<String, EnvError> {
     let candidates = std::iter::once(name.to_string())
         .chain(std::iter::once(format!("{name} ({project})")))
@@ -302,13 +302,8 @@ pub async fn apply(vault: &Vault, path: &Path, options: &ImportOptions) -> Resul
     files::ensure_writable(&target)?;
 
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".env".into());
-    let mut secrets = Vec::with_capacity(new_keys.len());
-    for (meta, value) in new_keys {
-        let secret = SecretValue::from_input(value.as_bytes().to_vec()).map_err(VaultError::from)?;
-        secrets.push((meta, secret));
-    }
     let stored =
-        vault.add_many(secrets, &format!("imported from {file_name}")).await.map_err(|p| match p.stored.len() {
+        vault.add_many(new_keys, &format!("imported from {file_name}")).await.map_err(|p| match p.stored.len() {
             0 => EnvError::Vault(p.error),
             stored => EnvError::PartlyStored { stored, source: Box::new(p.error) },
         })?;

@@ -1,5 +1,5 @@
 //! Secrets where code runs: `.env` files that hold `keyden://` references instead of values, the
-//! resolution of those references for `keyden run` and `keyden inject`, masking of a child's output,
+//! resolution of those references for `keyden run` and `keyden inject` (templates), masking of a child's output,
 //! and `env import`, which moves a `.env`'s secrets into the vault.
 //!
 //! Nothing here starts a process or prints: the CLI does that with what these functions return.
@@ -10,7 +10,7 @@ pub mod mask;
 pub mod reference;
 mod resolve;
 
-pub use resolve::{from_file, from_parent, resolve, Binding, Origin, Resolved, Value};
+pub use resolve::{fill_template, from_file, from_parent, resolve, Binding, Origin, Resolved, Value};
 
 use crate::files::FileError;
 use crate::vault::VaultError;

@@ -2,6 +2,7 @@
 //! `--env VAR=KEY` flags — the later source wins. References are checked first (every key found,
 //! active, held), then every value is read in one keyring session and each key's use audited once.
 
+use super::reference::Piece;
 use super::{dotenv, reference, EnvError, MAX_ENV_FILE_BYTES};
 use crate::secret::SecretValue;
 use crate::vault::{Use, Vault};
@@ -135,4 +136,43 @@ pub async fn resolve(vault: &Vault, bindings: Vec<Binding>, purpose: Use, contex
         resolved.keys.push(key);
     }
     Ok(resolved)
+}
+
+/// Fills every `{{ keyden://KEY }}` of a template. Every key is checked before any value is read, one
+/// keyring session reads them all, each key's use is audited once with `detail`; nothing is returned
+/// unless every placeholder resolves.
+pub async fn fill_template(vault: &Vault, text: &str, detail: &str) -> Result<Zeroizing<String>, EnvError> {
+    let pieces = reference::template(text)?;
+    let mut uses: Vec<(KeyRecord, String)> = Vec::new();
+    let mut slot_of_piece = Vec::with_capacity(pieces.len());
+    for piece in &pieces {
+        let Piece::Reference { key, line } = piece else {
+            slot_of_piece.push(None);
+            continue;
+        };
+        let record = vault.usable(key).await.map_err(|source| EnvError::Unresolved {
+            origin: format!("template line {line}"),
+            var: "placeholder".into(),
+            key: key.clone(),
+            source: Box::new(source),
+        })?;
+        let slot = match uses.iter().position(|(k, _)| k.id == record.id) {
+            Some(i) => i,
+            None => {
+                uses.push((record, detail.to_string()));
+                uses.len() - 1
+            }
+        };
+        slot_of_piece.push(Some(slot));
+    }
+    let values = vault.use_secrets(&uses, Use::Inject).await?;
+    let mut filled = Zeroizing::new(String::with_capacity(text.len()));
+    for (piece, slot) in pieces.iter().zip(slot_of_piece) {
+        match (piece, slot) {
+            (_, Some(i)) => filled.push_str(values[i].expose()),
+            (Piece::Text(range), None) => filled.push_str(&text[range.clone()]),
+            (Piece::Reference { .. }, None) => unreachable!("every reference has a slot"),
+        }
+    }
+    Ok(filled)
 }
