@@ -30,9 +30,13 @@ rm -rf tests/artifacts
 scripts/package-smoke.sh
 
 step "unit, story and black-box CLI tests (real SQLite, real Secret Service, Xvfb clipboard)"
-cargo build --locked -p keyden-cli
+cargo build --locked -p keyden-cli --features test-hooks
 xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
   cargo test --locked --workspace --exclude keyden-ui --exclude keyden-app --exclude hello-bench --exclude hello-bench-ui
+
+step "the app's own tests: settings through tauri-plugin-store, every command registered, argument checks"
+# After the release build: the app embeds ui/dist, which `tauri build` made.
+cargo test --locked -p keyden-app --bin keyden-app
 
 step "a real Medusa v2 server (npm + PostgreSQL on 127.0.0.1, 5 s admin sessions)"
 tests/medusa/setup.sh
@@ -43,8 +47,6 @@ trap 'tests/medusa/stop.sh >/dev/null 2>&1 || true' EXIT
 scripts/with-keyring.sh cargo test --locked -p keyden-tests --test medusa_real -- --ignored --test-threads=1
 
 step "the real app window through WebDriver; single instance, window state, SIGTERM"
-# A driver left behind by an interrupted earlier run would hold a port the tests need.
-pkill -x tauri-driver 2>/dev/null || true; pkill -x WebKitWebDriver 2>/dev/null || true
 KEYDEN_APP_BIN="$root/target/release/keyden-app" xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
   cargo test --locked -p keyden-tests --test app_webdriver --test app_platform -- --ignored --test-threads=1
 ls tests/artifacts

@@ -5,8 +5,15 @@ use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use zeroize::Zeroizing;
 
-pub fn copy_and_schedule_clear<R: Runtime>(app: &AppHandle<R>, value: &str, seconds: u32) -> Result<(), String> {
-    app.clipboard().write_text(value.to_string()).map_err(|e| e.to_string())?;
+/// The clipboard plugin's own error, kept whole for the `clipboard_unavailable` reply.
+pub type ClipboardError = tauri_plugin_clipboard_manager::Error;
+
+pub fn copy_and_schedule_clear<R: Runtime>(
+    app: &AppHandle<R>,
+    value: &str,
+    seconds: u32,
+) -> Result<(), ClipboardError> {
+    app.clipboard().write_text(value.to_string())?;
     let app = app.clone();
     let copied = Zeroizing::new(value.to_string());
     tauri::async_runtime::spawn(async move {

@@ -26,6 +26,60 @@ fn data_dir_arg() -> Option<std::path::PathBuf> {
     None
 }
 
+/// Registers each handler beside the protocol command it serves: the build fails when a handler's name
+/// differs from its command's wire name, and a test checks that no command lacks a handler.
+macro_rules! handlers {
+    ($($command:ident => $module:ident :: $handler:ident),* $(,)?) => {
+        $(const _: () = assert!(
+            keyden_protocol::commands::same_name(
+                <keyden_protocol::commands::$command as keyden_protocol::commands::Command>::NAME,
+                stringify!($handler),
+            ),
+            concat!("the handler ", stringify!($handler), " does not serve ", stringify!($command)),
+        );)*
+
+        #[cfg(test)]
+        const REGISTERED: &[&str] = &[$(stringify!($handler)),*];
+
+        fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$handler),*]
+        }
+    };
+}
+
+handlers! {
+    ListKeys => commands::list_keys,
+    KeyDetailOf => commands::key_detail,
+    AddKey => commands::add_key,
+    EditKey => commands::edit_key,
+    RevokeKey => commands::revoke_key,
+    DeleteKey => commands::delete_key,
+    RevealKey => commands::reveal_key,
+    CopyKey => commands::copy_key,
+    GetSettings => commands::get_settings,
+    SetSettings => commands::set_settings,
+    UiReady => commands::ui_ready,
+    KeyringStatus => commands::keyring_status,
+    InspectToken => commands::inspect_token,
+    MintToken => commands::mint_token,
+    SaveInspection => commands::save_inspection,
+    InspectionHistory => commands::inspection_history,
+    ClearInspectionHistory => commands::clear_inspection_history,
+    ListAccounts => remote::list_accounts,
+    AddAccount => remote::add_account,
+    RemoveAccount => remote::remove_account,
+    SyncAccount => remote::sync_account,
+    SyncProgressOf => remote::sync_progress,
+    CreateRemoteKey => remote::create_remote_key,
+    RotateKey => remote::rotate_key,
+    CheckKey => remote::check_key,
+    MinisVerify => remote::minis_verify,
+    Reminders => remote::reminders,
+    EnvFilePreview => env_files::env_file_preview,
+    EnvFileImport => env_files::env_file_import,
+    ScanFolder => env_files::scan_folder,
+}
+
 fn main() {
     let data_dir = data_dir_arg();
     let mut builder = tauri::Builder::default();
@@ -44,38 +98,34 @@ fn main() {
             Ok(())
         })
         .manage(state::AppState::new(data_dir))
-        .invoke_handler(tauri::generate_handler![
-            commands::list_keys,
-            commands::key_detail,
-            commands::add_key,
-            commands::edit_key,
-            commands::revoke_key,
-            commands::delete_key,
-            commands::reveal_key,
-            commands::copy_key,
-            commands::get_settings,
-            commands::set_settings,
-            commands::ui_ready,
-            commands::keyring_status,
-            commands::inspect_token,
-            commands::mint_token,
-            commands::save_inspection,
-            commands::inspection_history,
-            commands::clear_inspection_history,
-            remote::list_accounts,
-            remote::add_account,
-            remote::remove_account,
-            remote::sync_account,
-            remote::sync_progress,
-            remote::create_remote_key,
-            remote::rotate_key,
-            remote::check_key,
-            remote::minis_verify,
-            remote::reminders,
-            env_files::env_file_preview,
-            env_files::env_file_import,
-            env_files::scan_folder,
-        ])
+        .invoke_handler(handlers())
         .run(tauri::generate_context!())
         .expect("Keyden failed to start its window");
+}
+
+#[cfg(test)]
+mod tests {
+    use keyden_protocol::commands::{self, Command};
+
+    #[test]
+    fn every_protocol_command_has_a_handler_and_every_handler_a_command() {
+        let mut registered = super::REGISTERED.to_vec();
+        let mut names = commands::NAMES.to_vec();
+        registered.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(registered, names);
+    }
+
+    /// What the UI sends (`ipc::invoke`) is what a handler's `args` parameter reads: Tauri takes the
+    /// payload's `args` member and deserializes it as the command type.
+    #[test]
+    fn the_wire_payload_deserializes_into_the_handler_argument() {
+        let payload = serde_json::json!({ "args": { "id": "key_1", "consent": true } });
+        let args: commands::RotateKey = serde_json::from_value(payload["args"].clone()).unwrap();
+        assert_eq!((args.id.as_str(), args.consent), ("key_1", true));
+        // A field the UI forgot is an error at the bridge, never a default.
+        let missing = serde_json::json!({ "id": "key_1" });
+        assert!(serde_json::from_value::<commands::RotateKey>(missing).is_err());
+        assert_eq!(commands::RotateKey::NAME, "rotate_key");
+    }
 }

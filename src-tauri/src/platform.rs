@@ -42,9 +42,15 @@ pub fn save_and_exit(app: &AppHandle, code: i32) {
 pub fn after_setup(app: &AppHandle) {
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = handle.state::<AppState>().vault().await {
-            // Said to the user by the first command that needs the vault.
-            tracing::warn!("vault not opened in the background: {}", e.0.message);
+        let state = handle.state::<AppState>();
+        // A failure is said to the user by the first command that needs the vault.
+        match state.keyden() {
+            Ok(keyden) => {
+                if let Err(e) = keyden.vault().await {
+                    tracing::warn!("vault not opened in the background: {e}");
+                }
+            }
+            Err(e) => tracing::warn!("vault not opened in the background: {}", e.0.message),
         }
     });
     #[cfg(unix)]

@@ -31,7 +31,8 @@ async fn notify_due(app: &AppHandle, shown: &mut HashSet<String>) {
     if !settings.reminders {
         return;
     }
-    let Ok(vault) = state.vault().await else { return };
+    let Ok(keyden) = state.keyden() else { return };
+    let Ok(vault) = keyden.vault().await else { return };
     let due = match keyden_core::providers::health::reminders(vault, settings.expiring_soon_days).await {
         Ok(d) => d,
         Err(e) => {

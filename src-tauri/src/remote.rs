@@ -3,36 +3,36 @@
 
 use crate::error::AppResult;
 use crate::state::AppState;
+use keyden_core::providers::accounts::AccountSpec;
 use keyden_core::providers::health;
-use keyden_protocol::{
-    Account, CreatedKey, HealthCheck, KeyKind, MinisVerification, NewAccount, Reminder, RotationReport, SyncReport,
-};
-use serde::Serialize;
+use keyden_protocol::commands::*;
+use keyden_protocol::SyncProgress;
 use tauri::State;
-use zeroize::Zeroize;
+
+type Reply<C> = AppResult<<C as Command>::Reply>;
 
 #[tauri::command]
-pub async fn list_accounts(state: State<'_, AppState>) -> AppResult<Vec<Account>> {
-    Ok(state.providers().await?.list_accounts().await?)
+pub async fn list_accounts(state: State<'_, AppState>) -> Reply<ListAccounts> {
+    Ok(state.keyden()?.providers().await?.list_accounts().await?)
 }
 
-/// Adds an account after trying its credentials ("test connection" is part of adding).
+/// Adds an account after trying its credentials ("test connection" is part of adding). The secret
+/// leaves the wire type for a zeroizing `SecretValue` at once.
 #[tauri::command]
-pub async fn add_account(state: State<'_, AppState>, account: NewAccount) -> AppResult<Account> {
-    let mut account = account;
-    let result = state.providers().await?.add_account(account.clone(), true).await;
-    account.secret.zeroize();
-    Ok(result?)
-}
-
-#[tauri::command]
-pub async fn remove_account(state: State<'_, AppState>, name: String) -> AppResult<Account> {
-    Ok(state.providers().await?.remove_account(&name).await?)
+pub async fn add_account(state: State<'_, AppState>, args: AddAccount) -> Reply<AddAccount> {
+    let (spec, secret) = AccountSpec::from_wire(args.account)?;
+    Ok(state.keyden()?.providers().await?.add_account(spec, secret, true).await?)
 }
 
 #[tauri::command]
-pub async fn sync_account(state: State<'_, AppState>, name: String) -> AppResult<SyncReport> {
-    let providers = state.providers().await?;
+pub async fn remove_account(state: State<'_, AppState>, args: RemoveAccount) -> Reply<RemoveAccount> {
+    Ok(state.keyden()?.providers().await?.remove_account(&args.name).await?)
+}
+
+#[tauri::command]
+pub async fn sync_account(state: State<'_, AppState>, args: SyncAccount) -> Reply<SyncAccount> {
+    let name = args.name;
+    let providers = state.keyden()?.providers().await?;
     let progress = |fetched: u64, total: u64| state.set_sync_progress(&name, Some(SyncProgress { fetched, total }));
     state.set_sync_progress(&name, Some(SyncProgress { fetched: 0, total: 0 }));
     let result = providers.sync(&name, progress).await;
@@ -40,46 +40,35 @@ pub async fn sync_account(state: State<'_, AppState>, name: String) -> AppResult
     Ok(result?)
 }
 
-/// How far a running sync is; the UI polls this while `sync_account` runs.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct SyncProgress {
-    pub fetched: u64,
-    pub total: u64,
-}
-
 #[tauri::command]
-pub fn sync_progress(state: State<'_, AppState>, name: String) -> Option<SyncProgress> {
-    state.sync_progress(&name)
+pub fn sync_progress(state: State<'_, AppState>, args: SyncProgressOf) -> Option<SyncProgress> {
+    state.sync_progress(&args.name)
 }
 
 /// The reply carries the new key's secret: the one time it is shown, like a reveal the user asked for.
 #[tauri::command]
-pub async fn create_remote_key(
-    state: State<'_, AppState>,
-    account: String,
-    title: String,
-    kind: KeyKind,
-) -> AppResult<CreatedKey> {
-    Ok(state.providers().await?.create_remote(&account, &title, kind).await?)
+pub async fn create_remote_key(state: State<'_, AppState>, args: CreateRemoteKey) -> Reply<CreateRemoteKey> {
+    let providers = state.keyden()?.providers().await?;
+    Ok(providers.create_remote(&args.account, &args.title, args.kind).await?)
 }
 
 #[tauri::command]
-pub async fn rotate_key(state: State<'_, AppState>, id: String, consent: bool) -> AppResult<RotationReport> {
-    Ok(state.providers().await?.rotate(&id, consent).await?)
+pub async fn rotate_key(state: State<'_, AppState>, args: RotateKey) -> Reply<RotateKey> {
+    Ok(state.keyden()?.providers().await?.rotate(&args.id, args.consent).await?)
 }
 
 #[tauri::command]
-pub async fn check_key(state: State<'_, AppState>, id: String) -> AppResult<HealthCheck> {
-    Ok(state.providers().await?.check(&id).await?)
+pub async fn check_key(state: State<'_, AppState>, args: CheckKey) -> Reply<CheckKey> {
+    Ok(state.keyden()?.providers().await?.check(&args.id).await?)
 }
 
 #[tauri::command]
-pub async fn minis_verify(state: State<'_, AppState>, account: String, token: String) -> AppResult<MinisVerification> {
-    Ok(state.providers().await?.minis_verify(&account, &token).await?)
+pub async fn minis_verify(state: State<'_, AppState>, args: MinisVerify) -> Reply<MinisVerify> {
+    Ok(state.keyden()?.providers().await?.minis_verify(&args.account, &args.token).await?)
 }
 
 #[tauri::command]
-pub async fn reminders(app: tauri::AppHandle, state: State<'_, AppState>) -> AppResult<Vec<Reminder>> {
+pub async fn reminders(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<Reminders> {
     let days = crate::settings::load(&app, &state)?.expiring_soon_days;
-    Ok(health::reminders(state.vault().await?, days).await?)
+    Ok(health::reminders(state.keyden()?.vault().await?, days).await?)
 }

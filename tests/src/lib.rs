@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The CLI under test: `KEYDEN_BIN`, else the workspace's debug build — brought up to date once per
-/// test binary, since `cargo test` does not build another package's binaries.
+/// test binary, since `cargo test` does not build another package's binaries. Built with the
+/// `test-hooks` feature, which the crash tests need to stop it between journal steps.
 pub fn keyden_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("KEYDEN_BIN") {
         return PathBuf::from(p);
@@ -19,13 +20,46 @@ pub fn keyden_bin() -> PathBuf {
     BUILD.call_once(|| {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "keyden-cli"])
+            .args(["build", "--quiet", "-p", "keyden-cli", "--features", "test-hooks"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building keyden-cli failed");
     });
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/keyden")
+}
+
+/// Stops a test that would write to the developer's own keyring: Keyden's entries live under service
+/// `keyden` there too, and a test run would leave its own behind. `scripts/with-keyring.sh` starts a
+/// private Secret Service and says so in `KEYDEN_IN_KEYRING_SESSION`.
+pub fn require_private_keyring() {
+    assert!(
+        std::env::var_os("KEYDEN_IN_KEYRING_SESSION").is_some_and(|v| v == "1"),
+        "this test uses the Secret Service: run it through scripts/with-keyring.sh (a private, throw-away \
+         keyring), never against your own"
+    );
+}
+
+/// Two free TCP ports on 127.0.0.1 (e.g. tauri-driver's and WebKitWebDriver's), chosen by the OS so
+/// that tests never collide with each other or with anything else running on the machine.
+pub fn free_ports() -> (u16, u16) {
+    let a = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let b = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    (a.local_addr().unwrap().port(), b.local_addr().unwrap().port())
+}
+
+/// Polls `condition` every 50 ms until it holds or `within` has passed; says whether it held.
+pub fn wait_until(within: std::time::Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if condition() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// One data directory, fresh per test.
@@ -80,6 +114,7 @@ impl Default for Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
+        require_private_keyring();
         Sandbox { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
     }
 

@@ -142,7 +142,11 @@ fn the_window_comes_back_where_and_as_large_as_it_was_left() {
     let (_, _, width, height) = geometry(&w);
     assert_eq!((width, height), (1120, 720), "the first launch uses the configured size");
     Command::new("xdotool").args(["windowsize", &w, "900", "600", "windowmove", &w, "60", "40"]).status().unwrap();
-    std::thread::sleep(Duration::from_millis(800));
+    let applied = keyden_tests::wait_until(Duration::from_secs(10), || {
+        let (x, y, width, height) = geometry(&w);
+        (width, height) == (900, 600) && (x - 60).abs() <= 2 && (y - 40).abs() <= 2
+    });
+    assert!(applied, "the X server never applied the new geometry: {:?}", geometry(&w));
     assert!(app.terminate().is_some_and(|s| s.success()));
     let state = home.path().join("config/dev.keyden.Keyden/.window-state.json");
     assert!(state.exists(), "the window state was saved on exit ({})", state.display());

@@ -4,7 +4,7 @@
 
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
-use keyden_tests::{secret_tool_lookup, unique_secret, Sandbox};
+use keyden_tests::{secret_tool_lookup, unique_secret, wait_until, Sandbox};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -36,14 +36,16 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-async fn start(s: &Sandbox, port: u16) -> (Driver, Client) {
-    start_with_env(s, port, &[]).await
+async fn start(s: &Sandbox) -> (Driver, Client) {
+    start_with_env(s, &[]).await
 }
 
-/// `env` reaches the app through the driver that launches it.
-async fn start_with_env(s: &Sandbox, port: u16, env: &[(&str, &str)]) -> (Driver, Client) {
+/// `env` reaches the app through the driver that launches it. The driver's ports are chosen free by
+/// the OS, so a driver left behind by anything else never holds one of ours.
+async fn start_with_env(s: &Sandbox, env: &[(&str, &str)]) -> (Driver, Client) {
+    let (port, native_port) = keyden_tests::free_ports();
     let driver = Command::new("tauri-driver")
-        .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env_remove("KEYDEN_DATA_DIR")
         .envs(env.iter().copied())
         .process_group(0)
@@ -178,7 +180,7 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     let old = s.add("Medusa admin (old)", &lookalike("sk_"), &["--provider", "medusa", "--account", "shop"]);
     s.run(&["keys", "revoke", &old, "--yes"]).ok();
 
-    let (_driver, c) = start(&s, 4444).await;
+    let (_driver, c) = start(&s).await;
     wait_css(&c, "body[data-ready='list']").await;
     wait_css(&c, "#key-list").await;
     assert_eq!(rows(&c).await.len(), 4);
@@ -261,14 +263,19 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     shot(&c, "revealed-dark.png").await;
     c.find(Locator::Css("#reveal")).await.unwrap().click().await.unwrap();
     wait_gone(&c, "#secret-value.revealed").await;
+    let copied = std::time::Instant::now();
     c.find(Locator::Css("#copy")).await.unwrap().click().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(paste(), stripe_value, "Copy puts the value on the clipboard");
-    tokio::time::sleep(Duration::from_secs(6)).await;
-    assert_ne!(paste(), stripe_value, "the clipboard is cleared after the configured 5 s");
+    assert!(wait_until(Duration::from_secs(20), || paste() == stripe_value), "Copy puts the value on the clipboard");
+    // Load can only make the clearing late, never early: wait for it, then check it kept its time.
+    assert!(wait_until(Duration::from_secs(30), || paste() != stripe_value), "the clipboard was never cleared");
+    assert!(
+        copied.elapsed() >= Duration::from_secs(5),
+        "cleared after {:?}, before the configured 5 s",
+        copied.elapsed()
+    );
 
-    // Toasts go away by themselves (the last, "Copied", was shown over 6 s ago).
-    assert!(c.find_all(Locator::Css(".toast")).await.unwrap().is_empty(), "toasts must expire");
+    // Toasts go away by themselves (the last, "Copied", was shown over 5 s ago).
+    wait_gone(&c, ".toast").await;
 
     // Nothing the app wrote holds a value: database, WAL, settings.
     for f in s.files() {
@@ -304,7 +311,7 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
         .stdout;
     let token = token.trim();
 
-    let (_driver, c) = start(&s, 4446).await;
+    let (_driver, c) = start(&s).await;
     wait_css(&c, "body[data-ready='list']").await;
     c.find(Locator::Css("#nav-inspector")).await.unwrap().click().await.unwrap();
     wait_css(&c, "#inspect-token").await.send_keys(token).await.unwrap();
@@ -395,7 +402,7 @@ async fn a_medusa_account_in_the_app_sync_create_and_revoke() {
     let (admin, _) = medusa::signed_in();
     medusa::clean_slate(&admin);
     let s = Sandbox::new();
-    let (_driver, c) = start(&s, 4448).await;
+    let (_driver, c) = start(&s).await;
     wait_css(&c, "body[data-ready='list']").await;
 
     // Add the account in the app: the connection is tested as part of adding.
@@ -492,7 +499,7 @@ async fn a_medusa_account_in_the_app_sync_create_and_revoke() {
 async fn without_a_secret_service_the_first_run_says_how_to_fix_it() {
     let s = Sandbox::new();
     // The app's session bus leads nowhere: no Secret Service, as on a bare Linux box.
-    let (_driver, c) = start_with_env(&s, 4450, &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")]).await;
+    let (_driver, c) = start_with_env(&s, &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")]).await;
     wait_css(&c, "body[data-ready='list']").await;
     wait_css(&c, "#empty-vault").await;
     let banner = wait_text(&c, "#keyring-banner", "cannot reach the OS keyring").await;
@@ -519,7 +526,7 @@ async fn a_env_file_imported_in_the_app_and_a_leak_found_by_the_folder_scan() {
     let env_path = project.path().join(".env");
     std::fs::write(&env_path, &text).unwrap();
 
-    let (_driver, c) = start(&s, 4452).await;
+    let (_driver, c) = start(&s).await;
     wait_css(&c, "body[data-ready='list']").await;
     click(&c, "#nav-env-files").await;
     // Browse…: the system's own file dialog (tauri-plugin-dialog, GTK here), answered as a user would.

@@ -69,12 +69,14 @@ fn a_failed_sync_leaves_the_mirror_as_it_was_and_says_when_the_last_one_worked()
     let a = account(&s);
     assert_eq!(a["last_sync_at"], good["last_sync_at"]);
     assert!(a["last_sync_error"].as_str().unwrap().contains("HTTP 500"), "{a}");
+    assert_eq!(a["last_sync_failure"], "server", "the kind is kept beside the message: {a}");
     assert!(s.run(&["accounts", "list"]).ok().stdout.contains("last sync failed"));
 
     pager.fail_at_offset(None);
     let ok = s.run(&["--json", "sync"]).ok().json()[0].clone();
     assert_eq!(ok["gone"], 600);
     assert!(account(&s)["last_sync_error"].is_null());
+    assert!(account(&s)["last_sync_failure"].is_null());
 }
 
 #[test]
@@ -98,6 +100,7 @@ fn offline_everything_reads_from_the_mirror() {
     let a = account(&s);
     assert_eq!(a["last_sync_at"].as_i64(), Some(synced_at));
     assert!(a["last_sync_error"].as_str().unwrap().contains("cannot connect"), "{a}");
+    assert_eq!(a["last_sync_failure"], "unreachable", "what the app shows as Offline: {a}");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::screens::{
     accounts::AccountsScreen, env_files::EnvFilesScreen, inspector::InspectorScreen, keys::KeysScreen,
     settings::SettingsScreen,
 };
+use keyden_protocol::commands::*;
 use keyden_protocol::{ErrorReply, Settings, Theme};
 use yew::prelude::*;
 
@@ -49,7 +50,7 @@ pub fn app() -> Html {
         let settings = settings.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(s) = ipc::call::<_, Settings>("get_settings", &()).await {
+                if let Ok(s) = ipc::invoke(GetSettings {}).await {
                     apply_theme(s.theme);
                     settings.set(s);
                 }
@@ -65,7 +66,7 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 gloo_timers::future::TimeoutFuture::new(300).await;
-                if let Err(e) = ipc::call::<_, ()>("keyring_status", &()).await {
+                if let Err(e) = ipc::invoke(KeyringStatus {}).await {
                     keyring_problem.set(Some(e));
                 }
             });
@@ -98,7 +99,7 @@ pub fn app() -> Html {
             let settings = settings.clone();
             let toast = toast.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, Settings>("set_settings", &serde_args::Settings { settings: next }).await {
+                match ipc::invoke(SetSettings { settings: next }).await {
                     Ok(saved) => {
                         apply_theme(saved.theme);
                         settings.set(saved);
@@ -187,65 +188,5 @@ impl Reducible for Toasts {
             ToastAction::Expire(id) => next.shown.retain(|(i, _)| *i != id),
         }
         next.into()
-    }
-}
-
-/// Argument objects for commands, named as the Rust command parameters are.
-pub mod serde_args {
-    use serde::Serialize;
-
-    #[derive(Serialize)]
-    pub struct Settings {
-        pub settings: keyden_protocol::Settings,
-    }
-
-    #[derive(Serialize)]
-    pub struct Id<'a> {
-        pub id: &'a str,
-    }
-
-    #[derive(Serialize)]
-    pub struct Query<'a> {
-        pub query: &'a keyden_protocol::KeyQuery,
-    }
-
-    #[derive(Serialize)]
-    pub struct AddKey<'a> {
-        pub key: &'a keyden_protocol::NewKey,
-    }
-
-    #[derive(Serialize)]
-    pub struct Name<'a> {
-        pub name: &'a str,
-    }
-
-    #[derive(Serialize)]
-    pub struct AddAccount<'a> {
-        pub account: &'a keyden_protocol::NewAccount,
-    }
-
-    #[derive(Serialize)]
-    pub struct CreateRemote<'a> {
-        pub account: &'a str,
-        pub title: &'a str,
-        pub kind: keyden_protocol::KeyKind,
-    }
-
-    #[derive(Serialize)]
-    pub struct Rotate<'a> {
-        pub id: &'a str,
-        pub consent: bool,
-    }
-
-    #[derive(Serialize)]
-    pub struct MinisVerify<'a> {
-        pub account: &'a str,
-        pub token: &'a str,
-    }
-
-    #[derive(Serialize)]
-    pub struct EditKey<'a> {
-        pub id: &'a str,
-        pub edit: &'a keyden_protocol::KeyEdit,
     }
 }

@@ -1,6 +1,7 @@
 //! The bridge to the backend: `invoke` bound with `catch`, so a rejected command arrives as a typed
 //! `ErrorReply` instead of a JS exception.
 
+use keyden_protocol::commands::Command;
 use keyden_protocol::ErrorReply;
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
@@ -15,6 +16,16 @@ fn bridge_error(message: String) -> ErrorReply {
     ErrorReply { code: "ipc".into(), message, hint: Some("restart Keyden; if it persists, report it".into()) }
 }
 
+/// Sends a typed command: its name, its arguments and its reply type all come from `protocol`.
+pub async fn invoke<C: Command>(command: C) -> Result<C::Reply, ErrorReply> {
+    #[derive(Serialize)]
+    struct Wire<C> {
+        args: C,
+    }
+    call(C::NAME, &Wire { args: command }).await
+}
+
+/// A plugin's command (`plugin:dialog|open`), whose types are the plugin's, not Keyden's.
 pub async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ErrorReply> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let args = args.serialize(&serializer).map_err(|e| bridge_error(e.to_string()))?;

@@ -39,6 +39,29 @@ impl Failure {
 
 impl<E: Coded> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure { reply: e.to_reply(), exit: 1 }
+        let mut reply = e.to_reply();
+        reply.hint = with_command(&reply.code, reply.hint);
+        Failure { reply, exit: 1 }
     }
+}
+
+/// The core's hints say what to do in words both skins share ("revoke the active key first"); on a
+/// terminal the command that does it is the more useful half.
+fn with_command(code: &str, hint: Option<String>) -> Option<String> {
+    let command = match code {
+        "key_not_found" => "`keyden keys list` shows them",
+        "account_not_found" => "`keyden accounts list` shows them",
+        "one_active_key" => "`keyden keys revoke ID --yes` revokes it",
+        "remote_key_missing" => "`keyden sync` does it",
+        "consent_needed" => "run it again with --yes",
+        "file_exists" => "--force replaces it",
+        "database_unavailable" => "or pass --data-dir",
+        "secret_empty" => "or pipe it in: `printf %s \"$KEY\" | keyden keys add … --secret-stdin`",
+        "invalid_key" => "--secret/--secret-file/--secret-from, --key-file or --jwks",
+        _ => return hint,
+    };
+    Some(match hint {
+        Some(h) => format!("{h} ({command})"),
+        None => command.to_string(),
+    })
 }

@@ -3,10 +3,12 @@
 use crate::args::{InspectArgs, MintCommand};
 use crate::failure::Failure;
 use crate::output::{instant, relative};
-use keyden_core::inspect::{self, keys, Options, VerifyKey};
-use keyden_core::protocol::{Inspection, TokenKind};
-use keyden_core::vault::Vault;
+use keyden_core::inspect;
+use keyden_core::keyden::{InspectInput, Inspected, KeyOrigin};
+use keyden_core::protocol::{Inspection, MintRequest, TokenKind};
+use keyden_core::Keyden;
 use std::io::Read;
+use zeroize::Zeroizing;
 
 fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Failure> {
     let meta = std::fs::metadata(path)
@@ -36,65 +38,51 @@ fn read_token(arg: &str) -> Result<String, Failure> {
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
-/// The verification key the flags describe. Vault and JWKS-URL keys need the vault; the rest do not.
-async fn verify_key(a: &InspectArgs, vault: Option<&Vault>, now: i64) -> Result<Option<VerifyKey>, Failure> {
-    let key = if let Some(s) = a.secret.as_deref().or(a.shopify_secret.as_deref()) {
-        keys::secret(s.as_bytes(), "the given secret")?
+/// The verification key the flags describe; the core resolves it (vault, JWKS URL and cache).
+fn key_origin(a: &InspectArgs) -> Result<Option<KeyOrigin>, Failure> {
+    let origin = if let Some(s) = a.secret.as_deref().or(a.shopify_secret.as_deref()) {
+        KeyOrigin::Secret { bytes: Zeroizing::new(s.as_bytes().to_vec()), label: "the given secret".into() }
     } else if let Some(f) = &a.secret_file {
-        keys::secret(&read_file(f, "secret file")?, format!("the secret in {}", f.display()))?
+        KeyOrigin::Secret {
+            bytes: Zeroizing::new(read_file(f, "secret file")?),
+            label: format!("the secret in {}", f.display()),
+        }
     } else if let Some(name) = &a.secret_from {
-        let vault = vault.ok_or_else(no_vault)?;
-        let (key, secret) = vault.verification_secret(name).await?;
-        keys::secret(secret.expose().as_bytes(), format!("the vault key '{}'", key.title))?
+        KeyOrigin::Vault(name.clone())
     } else if let Some(f) = &a.key_file {
-        keys::pem(&String::from_utf8_lossy(&read_file(f, "key file")?), format!("the key in {}", f.display()))?
+        let text = String::from_utf8_lossy(&read_file(f, "key file")?).into_owned();
+        KeyOrigin::Pem { text, label: format!("the key in {}", f.display()) }
     } else if let Some(src) = &a.jwks {
         if src.starts_with("https://") || src.starts_with("http://") {
-            let vault = vault.ok_or_else(no_vault)?;
-            let fetched = keyden_core::inspect::jwks::fetch(vault.database(), src, now, a.refresh).await?;
-            if let Some(note) = &fetched.note {
-                eprintln!("keyden: {note}");
-            }
-            keys::jwk_or_set(&fetched.body, format!("the JWKS at {src}"))?
+            KeyOrigin::JwksUrl { url: src.clone(), refresh: a.refresh }
         } else {
-            let path = std::path::Path::new(src);
-            keys::jwk_or_set(&String::from_utf8_lossy(&read_file(path, "JWKS file")?), format!("the JWKS in {src}"))?
+            let text = String::from_utf8_lossy(&read_file(std::path::Path::new(src), "JWKS file")?).into_owned();
+            KeyOrigin::Jwk { text, label: format!("the JWKS in {src}") }
         }
     } else {
         return Ok(None);
     };
-    Ok(Some(key))
+    Ok(Some(origin))
 }
 
-fn no_vault() -> Failure {
-    Failure::failed(
-        "vault_unavailable",
-        "this needs the vault, which could not be opened",
-        Some("check --data-dir and that the keyring is reachable".into()),
-    )
-}
-
-pub async fn run(a: &InspectArgs, vault: Option<&Vault>, json: bool) -> Result<(), Failure> {
-    let token = read_token(&a.token)?;
-    let now = a.at.unwrap_or_else(|| time::OffsetDateTime::now_utc().unix_timestamp());
-    let key = verify_key(a, vault, now).await?;
-    let opts = Options {
-        at: now,
-        leeway: a.leeway.max(0),
-        key,
+pub async fn run(a: &InspectArgs, keyden: &Keyden, json: bool) -> Result<(), Failure> {
+    let input = InspectInput {
+        token: read_token(&a.token)?,
+        key: key_origin(a)?,
+        at: a.at,
+        leeway: a.leeway,
         audience: a.aud.clone(),
         issuer: a.iss.clone(),
         shopify_api_key: a.shopify_api_key.clone(),
     };
-    let mut analysis = inspect::analyze(&token, &opts);
-    if let Some(vault) = vault {
-        vault.explain(&mut analysis).await;
+    let Inspected { inspection: i, note } = keyden.inspect(input).await?;
+    if let Some(note) = &note {
+        eprintln!("keyden: {}", crate::output::clean(note));
     }
-    let i = &analysis.inspection;
     if json {
-        crate::output::emit(&format!("{}\n", serde_json::to_string_pretty(i).expect("inspections serialize")));
+        crate::output::emit(&format!("{}\n", serde_json::to_string_pretty(&i).expect("inspections serialize")));
     } else {
-        crate::output::emit(&human(i));
+        crate::output::emit(&human(&i));
     }
     if i.verdict.is_ok() {
         Ok(())
@@ -135,28 +123,27 @@ fn human(i: &Inspection) -> String {
     out
 }
 
-pub async fn mint(cmd: &MintCommand, vault: &Vault) -> Result<(), Failure> {
-    let (name, claims) = match cmd {
-        MintCommand::Shopify { secret_from, api_key, shop, user, lifetime } => {
-            let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            (
-                secret_from,
-                inspect::mint::shopify_session_claims(api_key, shop, user, now, (*lifetime).clamp(1, 86_400))?,
-            )
-        }
+pub async fn mint(cmd: &MintCommand, keyden: &Keyden) -> Result<(), Failure> {
+    let request = match cmd {
+        MintCommand::Shopify { secret_from, api_key, shop, user, lifetime } => MintRequest::Shopify {
+            key_id: secret_from.clone(),
+            api_key: api_key.clone(),
+            shop: shop.clone(),
+            user: user.clone(),
+            lifetime: *lifetime,
+        },
         MintCommand::Hs256 { secret_from, claims } => {
-            let v: serde_json::Value = serde_json::from_str(claims).map_err(|e| {
+            let claims: serde_json::Value = serde_json::from_str(claims).map_err(|e| {
                 Failure::usage(
                     "invalid_input",
                     format!("--claims is not JSON: {e}"),
                     "e.g. --claims '{\"sub\":\"42\"}'",
                 )
             })?;
-            (secret_from, v)
+            MintRequest::Hs256 { key_id: secret_from.clone(), claims }
         }
     };
-    let (_, secret) = vault.verification_secret(name).await?;
-    let token = inspect::mint::hs256(secret.expose().as_bytes(), &claims)?;
-    crate::output::emit(&format!("{token}\n"));
+    let minted = keyden.mint(request).await?;
+    crate::output::emit(&format!("{}\n", minted.token));
     Ok(())
 }

@@ -6,9 +6,11 @@ use crate::failure::Failure;
 use crate::output::{emit, instant, relative};
 use keyden_core::protocol::{
     Account, AccountAuth, CheckOutcome, CreatedKey, HealthCheck, KeyKind, MinisTokenState, MinisVerification,
-    NewAccount, ProviderKind, RotationReport, SyncReport,
+    ProviderKind, RotationReport, SyncReport,
 };
+use keyden_core::providers::accounts::AccountSpec;
 use keyden_core::providers::Providers;
+use keyden_core::secret::SecretValue;
 use std::io::{IsTerminal, Read};
 
 fn out<T: serde::Serialize>(json: bool, value: &T, human: String) {
@@ -33,7 +35,7 @@ fn stdin_value(what: &str) -> Result<String, Failure> {
 pub async fn accounts(p: &Providers<'_>, cmd: AccountsCommand, json: bool) -> Result<(), Failure> {
     match cmd {
         AccountsCommand::Add(add) => {
-            let (new, verify) = match add {
+            let (new, secret, verify) = match add {
                 AddAccount::Medusa { name, url, email, password_stdin, secret_key_stdin, no_verify } => {
                     let (auth, login, secret) = match (email, password_stdin, secret_key_stdin) {
                         (Some(email), true, false) => (AccountAuth::Emailpass, email, stdin_value("password")?),
@@ -47,7 +49,8 @@ pub async fn accounts(p: &Providers<'_>, cmd: AccountsCommand, json: bool) -> Re
                         }
                     };
                     (
-                        NewAccount { name, provider: ProviderKind::Medusa, base_url: url, auth, login, secret },
+                        AccountSpec { name, provider: ProviderKind::Medusa, base_url: url, auth, login },
+                        secret,
                         !no_verify,
                     )
                 }
@@ -56,18 +59,18 @@ pub async fn accounts(p: &Providers<'_>, cmd: AccountsCommand, json: bool) -> Re
                         Some(k) if !api_key_stdin => k,
                         _ => stdin_value("API key")?,
                     };
-                    let new = NewAccount {
+                    let new = AccountSpec {
                         name,
                         provider: ProviderKind::ShopMinis,
                         base_url: url,
                         auth: AccountAuth::ApiKey,
                         login: String::new(),
-                        secret,
                     };
-                    (new, !no_verify)
+                    (new, secret, !no_verify)
                 }
             };
-            let a = p.add_account(new, verify).await?;
+            let secret = SecretValue::from_input(secret.into_bytes())?;
+            let a = p.add_account(new, secret, verify).await?;
             let checked = if verify { "credentials accepted; " } else { "" };
             out(
                 json,

@@ -3,18 +3,12 @@
 use crate::args::{AddArgs, Cli, Command, EnvCommand, KeysCommand, KindArg, ListArgs, SortArg, StatusArg};
 use crate::failure::Failure;
 use crate::output;
-use keyden_core::clock::SystemClock;
 use keyden_core::env::import::ImportOptions;
 use keyden_core::protocol::{KeyEdit, KeyKind, KeyQuery, KeyStatus, SortField};
-use keyden_core::providers::http::Http;
-use keyden_core::providers::Providers;
 use keyden_core::secret::{SecretValue, MAX_SECRET_BYTES};
-use keyden_core::secret_store::OsKeyring;
-use keyden_core::vault::{NewKeyMeta, Use, Vault};
-use keyden_core::{paths, settings};
+use keyden_core::vault::{NewKeyMeta, Use};
+use keyden_core::{Config, Keyden};
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
-use std::sync::Arc;
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let Some(command) = cli.command else {
@@ -33,41 +27,27 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::failed("runtime", format!("cannot start: {e}"), None))?;
+    let config = Config { data_dir: cli.data_dir.clone(), origin: "cli" };
     if let Command::Inspect(args) = &command {
-        return runtime.block_on(inspect_anywhere(args, cli.data_dir.as_deref(), cli.json));
+        // `inspect` works without a vault (a headless box, no keyring): it then only skips the lookups
+        // that need one (signer, audience owner, --secret-from, JWKS URL cache).
+        let keyden = Keyden::open_for_inspection(config);
+        return runtime.block_on(crate::inspect::run(args, &keyden, cli.json));
     }
-    let data_dir = paths::data_dir(cli.data_dir.as_deref())?;
-    runtime.block_on(dispatch(command, data_dir, cli.json))
+    let keyden = Keyden::open(config)?;
+    runtime.block_on(dispatch(command, &keyden, cli.json))
 }
 
-/// `inspect` works without a vault (a headless box, no keyring): it then only skips the lookups
-/// that need one (signer, audience owner, --secret-from, JWKS URL cache).
-async fn inspect_anywhere(
-    args: &crate::args::InspectArgs,
-    dir: Option<&std::path::Path>,
-    json: bool,
-) -> Result<(), Failure> {
-    let vault = match paths::data_dir(dir) {
-        Ok(d) => {
-            Vault::open(&d, Arc::new(OsKeyring::default()), Arc::new(SystemClock), "cli").await.ok().map(|(v, _)| v)
-        }
-        Err(_) => None,
-    };
-    crate::inspect::run(args, vault.as_ref(), json).await
-}
-
-async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(), Failure> {
-    let (vault, recovery) =
-        Vault::open(&data_dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), "cli").await?;
-    if !recovery.completed.is_empty() || !recovery.rolled_back.is_empty() {
+async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), Failure> {
+    let vault = keyden.vault().await?;
+    if let Some(recovery) = keyden.take_recovery().filter(|r| !r.completed.is_empty() || !r.rolled_back.is_empty()) {
         eprintln!(
             "keyden: repaired {} interrupted change(s) from an earlier run (see `keyden audit`)",
             recovery.completed.len() + recovery.rolled_back.len()
         );
     }
-    let http = Http::from_env();
-    let providers = Providers::new(&vault, &http);
-    let settings = settings::load(&data_dir);
+    let providers = keyden.providers().await?;
+    let settings = keyden.settings();
     let soon = settings.expiring_soon_days;
     let now = vault.now();
     let print = |value: &dyn erased::Json, human: String| {
@@ -150,22 +130,22 @@ async fn dispatch(command: Command, data_dir: PathBuf, json: bool) -> Result<(),
                     vault.use_secret(key, Use::Inject, &format!("env {var} for `{}`", command[0])).await?;
                 vars.push((var.to_string(), secret));
             }
-            vault.database().close().await;
+            keyden.close().await;
             return crate::exec::run_with(vars, &command);
         }
         Command::Run(args) => {
-            return match crate::env::run(&vault, args).await? {
+            return match crate::env::run(vault, args).await? {
                 0 => Ok(()),
                 code => Err(Failure::quiet(code)),
             }
         }
-        Command::Inject { input, output, force } => crate::env::inject(&vault, input, output, force).await?,
+        Command::Inject { input, output, force } => crate::env::inject(vault, input, output, force).await?,
         Command::Env(EnvCommand::Import { file, provider, environment, dry_run }) => {
             let options = ImportOptions { provider, environment, dry_run };
-            crate::env::import(&vault, &file, options, json).await?
+            crate::env::import(vault, &file, options, json).await?
         }
-        Command::Scan { paths, staged, .. } => crate::scan::scan(&vault, paths, staged, json).await?,
-        Command::Mint(cmd) => crate::inspect::mint(&cmd, &vault).await?,
+        Command::Scan { paths, staged, .. } => crate::scan::scan(vault, paths, staged, json).await?,
+        Command::Mint(cmd) => crate::inspect::mint(&cmd, keyden).await?,
         Command::Inspect(_) => unreachable!("inspect runs without requiring a vault"),
         Command::Audit { key, limit } => {
             let entries = vault.audit_log(key.as_deref(), limit).await?;

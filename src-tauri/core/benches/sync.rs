@@ -7,6 +7,7 @@
 
 use keyden_core::clock::SystemClock;
 use keyden_core::protocol::{AccountAuth, NewAccount, ProviderKind};
+use keyden_core::providers::accounts::AccountSpec;
 use keyden_core::providers::http::Http;
 use keyden_core::providers::Providers;
 use keyden_core::secret_store::MemoryStore;
@@ -39,7 +40,8 @@ async fn vault_with_account(url: &str) -> (tempfile::TempDir, Vault) {
         login: PAGER_EMAIL.into(),
         secret: PAGER_PASSWORD.into(),
     };
-    Providers::new(&vault, &http).add_account(new, true).await.unwrap();
+    let (spec, secret) = AccountSpec::from_wire(new).unwrap();
+    Providers::new(&vault, &http).add_account(spec, secret, true).await.unwrap();
     (dir, vault)
 }
 

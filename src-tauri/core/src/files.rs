@@ -51,7 +51,7 @@ impl crate::Coded for FileError {
                 FileError::Binary { .. } | FileError::NotUtf8 { .. } => "name a text file",
                 FileError::ReadOnly { .. } => "make it writable (chmod u+w) if it should change",
                 FileError::Changed { .. } => "run the command again",
-                FileError::Exists { .. } => "choose another path, or pass --force to replace it",
+                FileError::Exists { .. } => "choose another path, or allow replacing it",
                 FileError::Write { .. } => "check the directory's permissions and free space",
             }
             .to_string(),

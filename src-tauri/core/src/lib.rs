@@ -1,5 +1,6 @@
 //! Keyden's core: everything the app and the CLI do, with neither Tauri nor clap in sight.
 //!
+//! - [`keyden`]: the front door ([`Keyden`]): wiring and the use cases both skins call.
 //! - [`secret`]: the value newtype that redacts itself and zeroizes on drop.
 //! - [`secret_store`]: the OS keyring, the only place a secret value is ever stored.
 //! - [`store`]: SQLite metadata (keys, audit log, journal) — never a secret value.
@@ -16,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod fingerprint;
 pub mod inspect;
+pub mod keyden;
 pub mod paths;
 pub mod providers;
 pub mod scan;
@@ -26,4 +28,5 @@ pub mod store;
 pub mod vault;
 
 pub use error::Coded;
+pub use keyden::{Config, Keyden};
 pub use keyden_protocol as protocol;

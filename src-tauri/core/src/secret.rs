@@ -32,9 +32,7 @@ impl crate::Coded for SecretError {
     fn hint(&self) -> Option<String> {
         Some(
             match self {
-                SecretError::Empty => {
-                    "paste the key, or pipe it in: `printf %s \"$KEY\" | keyden keys add … --secret-stdin`"
-                }
+                SecretError::Empty => "paste the whole key; nothing was stored",
                 SecretError::TooLarge(_) => "API keys are short; check that you piped the key and not a file",
                 SecretError::NulByte(_) | SecretError::NotUtf8 => {
                     "API keys are text; check that you piped the key and not a binary file"

@@ -41,7 +41,7 @@ impl crate::Coded for KeyringError {
                 "Keyden keeps secrets in a Secret Service: install one (`sudo apt install gnome-keyring`, or enable \
                  KeePassXC's Secret Service integration) and log in to your desktop session again; on a headless \
                  machine: `dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock \
-                 --components=secrets; keyden …'`"
+                 --components=secrets; …'`"
             } else {
                 "check that the system keychain / Credential Manager is running and reachable from this session"
             }

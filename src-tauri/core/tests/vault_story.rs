@@ -15,6 +15,7 @@ fn secret(v: &str) -> SecretValue {
 #[tokio::test]
 async fn a_key_lives_in_the_os_keyring_and_only_metadata_in_sqlite() {
     let dir = tempfile::tempdir().unwrap();
+    keyden_tests::require_private_keyring();
     let keyring = Arc::new(OsKeyring::default());
     let (vault, report) = Vault::open(dir.path(), keyring.clone(), Arc::new(SystemClock), "test").await.unwrap();
     assert_eq!(report, Default::default());
@@ -50,6 +51,7 @@ async fn a_key_lives_in_the_os_keyring_and_only_metadata_in_sqlite() {
 #[test]
 fn a_bulk_write_is_read_back_by_the_keyring_crate_in_both_bulk_read_paths() {
     use keyden_core::secret_store::NewEntry;
+    keyden_tests::require_private_keyring();
     let keyring = OsKeyring::default();
     let tag = std::process::id();
     let ids: Vec<String> = (0..40).map(|i| format!("key_bulk_{tag}_{i:02}")).collect();

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod commands;
 mod env;
 mod providers;
 pub use env::*;

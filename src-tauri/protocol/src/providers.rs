@@ -83,8 +83,61 @@ pub struct Account {
     pub created_at: i64,
     pub last_sync_at: Option<i64>,
     pub last_sync_attempt_at: Option<i64>,
+    /// The last failed sync's message, for people.
     pub last_sync_error: Option<String>,
+    /// The last failed sync's kind, for the UI's badges.
+    #[serde(default)]
+    pub last_sync_failure: Option<SyncFailure>,
     pub remote_count: Option<u32>,
+}
+
+/// What kind of failure a sync ended in: `Unreachable` (no answer, a timeout) is "offline", and the
+/// mirror serves meanwhile; the rest need the user (credentials, the server's own rule) or patience.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncFailure {
+    Unreachable,
+    Unauthorized,
+    Refused,
+    RateLimited,
+    Server,
+    Malformed,
+    Other,
+}
+
+impl SyncFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncFailure::Unreachable => "unreachable",
+            SyncFailure::Unauthorized => "unauthorized",
+            SyncFailure::Refused => "refused",
+            SyncFailure::RateLimited => "rate_limited",
+            SyncFailure::Server => "server",
+            SyncFailure::Malformed => "malformed",
+            SyncFailure::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            SyncFailure::Unreachable,
+            SyncFailure::Unauthorized,
+            SyncFailure::Refused,
+            SyncFailure::RateLimited,
+            SyncFailure::Server,
+            SyncFailure::Malformed,
+            SyncFailure::Other,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+    }
+}
+
+/// How far a running sync is; the UI polls it while `sync_account` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgress {
+    pub fetched: u64,
+    pub total: u64,
 }
 
 /// A new account as the user describes it. `secret` (password or API key) travels UI → backend only.

@@ -2,8 +2,8 @@
 //! server first (the connection test), so a wrong URL or password is said now, not at the first sync.
 //! The password / key field is cleared whatever the outcome.
 
-use crate::app::serde_args;
 use crate::ipc;
+use keyden_protocol::commands::*;
 use keyden_protocol::{Account, AccountAuth, ErrorReply, NewAccount, ProviderKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -64,8 +64,8 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
             busy.set(true);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = ipc::call::<_, Account>("add_account", &serde_args::AddAccount { account: &new }).await;
-                drop(new);
+                // Moved into the request: nothing of the secret stays behind in this closure.
+                let result = ipc::invoke(AddAccount { account: new }).await;
                 busy.set(false);
                 match result {
                     Ok(a) => on_added.emit(a),

@@ -1,8 +1,8 @@
 //! The "new key" dialog: title and secret required, the rest optional. The secret is sent once, to
 //! the backend, and the field is cleared whatever the outcome.
 
-use crate::app::serde_args;
 use crate::ipc;
+use keyden_protocol::commands::*;
 use keyden_protocol::{ErrorReply, KeyKind, KeyRecord, NewKey};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -75,8 +75,8 @@ pub fn create_dialog(p: &CreateProps) -> Html {
             let (error, busy, on_created) = (error.clone(), busy.clone(), on_created.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = ipc::call::<_, KeyRecord>("add_key", &serde_args::AddKey { key: &new }).await;
-                drop(new);
+                // Moved into the request: nothing of the secret stays behind in this closure.
+                let result = ipc::invoke(AddKey { key: new }).await;
                 busy.set(false);
                 match result {
                     Ok(k) => on_created.emit(k),

@@ -1,9 +1,9 @@
 //! "New key" at a provider: title and type; then the secret, shown this once, with Copy (which copies
 //! from the keyring, so the clipboard-clearing rule applies). Closing forgets the value.
 
-use crate::app::serde_args;
 use crate::ipc;
-use keyden_protocol::{CopyReceipt, CreatedKey, ErrorReply, KeyKind};
+use keyden_protocol::commands::*;
+use keyden_protocol::{CreatedKey, ErrorReply, KeyKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -32,8 +32,7 @@ pub fn remote_key_dialog(p: &RemoteKeyProps) -> Html {
             busy.set(true);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let args = serde_args::CreateRemote { account: &account, title: &t, kind };
-                let result = ipc::call::<_, CreatedKey>("create_remote_key", &args).await;
+                let result = ipc::invoke(CreateRemoteKey { account: account.to_string(), title: t, kind }).await;
                 busy.set(false);
                 match result {
                     Ok(c) => created.set(Some(c)),
@@ -105,7 +104,7 @@ pub fn secret_once(p: &SecretOnceProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (id, copied, error) = (id.clone(), copied.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, CopyReceipt>("copy_key", &serde_args::Id { id: &id }).await {
+                match ipc::invoke(CopyKey { id: id.to_string() }).await {
                     Ok(r) => copied.set(Some(r.clears_in_seconds)),
                     Err(e) => error.set(Some(e)),
                 }

@@ -2,7 +2,7 @@
 //! synced and an offline badge, create a key remotely (secret shown once), and for Shop Minis the
 //! user-token check with both clocks side by side. The key list itself works offline from the mirror.
 
-use crate::app::{serde_args, AppContext};
+use crate::app::AppContext;
 use crate::components::account_dialog::AccountDialog;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::icon::Icon;
@@ -10,8 +10,8 @@ use crate::components::remote_key_dialog::RemoteKeyDialog;
 use crate::components::toast::Toast;
 use crate::ipc;
 use crate::time::{date, now, relative};
-use keyden_protocol::{Account, MinisTokenState, MinisVerification, ProviderKind, SyncReport};
-use serde::Deserialize;
+use keyden_protocol::commands::*;
+use keyden_protocol::{Account, MinisTokenState, MinisVerification, ProviderKind};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn accounts_screen() -> Html {
         let (accounts, toast) = (accounts.clone(), ctx.toast.clone());
         use_effect_with(*reload, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, Vec<Account>>("list_accounts", &()).await {
+                match ipc::invoke(ListAccounts {}).await {
                     Ok(a) => accounts.set(Some(a)),
                     Err(e) => toast.emit(Toast::error(e)),
                 }
@@ -90,18 +90,12 @@ struct CardProps {
     on_changed: Callback<()>,
 }
 
-#[derive(Clone, Copy, PartialEq, Deserialize)]
-struct Progress {
-    fetched: u64,
-    total: u64,
-}
-
 #[function_component(AccountCard)]
 fn account_card(p: &CardProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let a = &p.account;
     let syncing = use_state(|| false);
-    let progress = use_state(|| None::<Progress>);
+    let progress = use_state(|| None::<keyden_protocol::SyncProgress>);
     let creating = use_state(|| false);
     let removing = use_state(|| false);
 
@@ -120,9 +114,7 @@ fn account_card(p: &CardProps) -> Html {
                 gloo_timers::callback::Interval::new(200, move || {
                     let (name, progress) = (name.clone(), progress.clone());
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(Some(p)) =
-                            ipc::call::<_, Option<Progress>>("sync_progress", &serde_args::Name { name: &name }).await
-                        {
+                        if let Ok(Some(p)) = ipc::invoke(SyncProgressOf { name: name.to_string() }).await {
                             progress.set(Some(p));
                         }
                     });
@@ -130,7 +122,7 @@ fn account_card(p: &CardProps) -> Html {
             };
             let (name, syncing, toast, changed) = (name.clone(), syncing.clone(), toast.clone(), changed.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = ipc::call::<_, SyncReport>("sync_account", &serde_args::Name { name: &name }).await;
+                let result = ipc::invoke(SyncAccount { name: name.to_string() }).await;
                 drop(poll);
                 syncing.set(false);
                 match result {
@@ -151,7 +143,7 @@ fn account_card(p: &CardProps) -> Html {
             removing.set(false);
             let (name, toast, changed) = (name.clone(), toast.clone(), changed.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, Account>("remove_account", &serde_args::Name { name: &name }).await {
+                match ipc::invoke(RemoveAccount { name: name.to_string() }).await {
                     Ok(a) => toast.emit(Toast::ok(format!("Removed '{}'. Its keys stay in the vault.", a.name))),
                     Err(e) => toast.emit(Toast::error(e)),
                 }
@@ -162,8 +154,7 @@ fn account_card(p: &CardProps) -> Html {
 
     let t = now();
     let failed = a.last_sync_error.is_some();
-    let offline =
-        a.last_sync_error.as_deref().is_some_and(|e| e.contains("cannot connect") || e.contains("did not answer"));
+    let offline = a.last_sync_failure == Some(keyden_protocol::SyncFailure::Unreachable);
     let medusa = a.provider == ProviderKind::Medusa;
     let status = match (a.last_sync_at, failed) {
         (_, true) if offline => html! { <span class="badge badge-offline" id="offline-badge">{"Offline"}</span> },
@@ -263,8 +254,7 @@ fn minis_check(p: &MinisProps) -> Html {
             let (account, result, busy, toast) = (account.clone(), result.clone(), busy.clone(), toast.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let args = serde_args::MinisVerify { account: &account, token: &value };
-                match ipc::call::<_, MinisVerification>("minis_verify", &args).await {
+                match ipc::invoke(MinisVerify { account: account.to_string(), token: value }).await {
                     Ok(v) => result.set(Some(v)),
                     Err(e) => toast.emit(Toast::error(e)),
                 }

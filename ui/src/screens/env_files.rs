@@ -7,17 +7,11 @@ use crate::app::AppContext;
 use crate::components::icon::Icon;
 use crate::components::toast::Toast;
 use crate::ipc;
-use keyden_protocol::{
-    EnvFileView, EnvImportReport, EnvLine, EnvLineClass, FindingKind, ImportAction, KeyStatus, ScanReport,
-};
+use keyden_protocol::commands::*;
+use keyden_protocol::{EnvFileView, EnvLine, EnvLineClass, FindingKind, ImportAction, KeyStatus, ScanReport};
 use serde::Serialize;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-#[derive(Serialize)]
-struct PathArg<'a> {
-    path: &'a str,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -68,7 +62,7 @@ pub fn env_files_screen() -> Html {
         Callback::from(move |path: String| {
             let (file, toast) = (file.clone(), toast.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, EnvFileView>("env_file_preview", &PathArg { path: &path }).await {
+                match ipc::invoke(EnvFilePreview { path: path.to_string() }).await {
                     Ok(v) => file.set(Some(v)),
                     Err(e) => {
                         file.set(None);
@@ -106,14 +100,14 @@ pub fn env_files_screen() -> Html {
             busy.set(true);
             let (file, busy, toast) = (file.clone(), busy.clone(), toast.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, EnvImportReport>("env_file_import", &PathArg { path: &path }).await {
+                match ipc::invoke(EnvFileImport { path: path.to_string() }).await {
                     Ok(report) => {
                         let moved = report.file.lines.iter().filter(|l| moved(l)).count();
                         toast.emit(Toast::ok(format!(
                             "{moved} secret(s) moved into the vault; the file now holds keyden:// references."
                         )));
                         // Read it again: the lines now show the references just written.
-                        match ipc::call::<_, EnvFileView>("env_file_preview", &PathArg { path: &path }).await {
+                        match ipc::invoke(EnvFilePreview { path: path.to_string() }).await {
                             Ok(v) => file.set(Some(v)),
                             Err(e) => toast.emit(Toast::error(e)),
                         }
@@ -131,7 +125,7 @@ pub fn env_files_screen() -> Html {
             scanning.set(true);
             let (scan, scanning, toast) = (scan.clone(), scanning.clone(), toast.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, ScanReport>("scan_folder", &PathArg { path: &path }).await {
+                match ipc::invoke(ScanFolder { path: path.to_string() }).await {
                     Ok(r) => scan.set(Some(r)),
                     Err(e) => toast.emit(Toast::error(e)),
                 }

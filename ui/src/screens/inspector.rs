@@ -6,27 +6,12 @@ use crate::app::AppContext;
 use crate::components::toast::Toast;
 use crate::ipc;
 use crate::time::{date, now, relative};
+use keyden_protocol::commands::*;
 use keyden_protocol::{
-    ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyList, KeyQuery, KeySource, MintRequest, Minted, Verdict,
+    ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyQuery, KeySource, MintRequest, Verdict,
 };
-use serde::Serialize;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
-
-#[derive(Serialize)]
-struct Req<'a> {
-    request: &'a InspectRequest,
-}
-
-#[derive(Serialize)]
-struct MintReq<'a> {
-    request: &'a MintRequest,
-}
-
-#[derive(Serialize)]
-struct Query<'a> {
-    query: &'a KeyQuery,
-}
 
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
@@ -91,7 +76,7 @@ pub fn inspector_screen() -> Html {
         Callback::from(move |_: ()| {
             let history = history.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(h) = ipc::call::<_, Vec<HistoryEntry>>("inspection_history", &()).await {
+                if let Ok(h) = ipc::invoke(InspectionHistory {}).await {
                     history.set(h);
                 }
             });
@@ -109,7 +94,7 @@ pub fn inspector_screen() -> Html {
         let vault_keys = vault_keys.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(l) = ipc::call::<_, KeyList>("list_keys", &Query { query: &KeyQuery::default() }).await {
+                if let Ok(l) = ipc::invoke(ListKeys { query: KeyQuery::default() }).await {
                     let label = |k: &keyden_protocol::KeyRecord| {
                         let revoked = if k.status == keyden_protocol::KeyStatus::Revoked { " (revoked)" } else { "" };
                         format!("{}{revoked}", k.title)
@@ -142,7 +127,7 @@ pub fn inspector_screen() -> Html {
                 error.set(None);
             } else {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let answer = ipc::call::<_, Inspection>("inspect_token", &Req { request: &req }).await;
+                    let answer = ipc::invoke(InspectToken { request: req }).await;
                     if *seq.borrow() != mine {
                         return;
                     }
@@ -198,7 +183,7 @@ pub fn inspector_screen() -> Html {
             };
             let (minted, toast) = (minted.clone(), toast.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, Minted>("mint_token", &MintReq { request: &req }).await {
+                match ipc::invoke(MintToken { request: req }).await {
                     Ok(m) => minted.set(Some(m.token)),
                     Err(e) => toast.emit(Toast::error(e)),
                 }
@@ -224,7 +209,7 @@ pub fn inspector_screen() -> Html {
         Callback::from(move |_: MouseEvent| {
             let (req, reload_history, toast) = ((*request).clone(), reload_history.clone(), toast.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, HistoryEntry>("save_inspection", &Req { request: &req }).await {
+                match ipc::invoke(SaveInspection { request: req }).await {
                     Ok(_) => {
                         toast.emit(Toast::ok("Kept in the history, without the signature."));
                         reload_history.emit(());
@@ -239,7 +224,7 @@ pub fn inspector_screen() -> Html {
         Callback::from(move |_: MouseEvent| {
             let reload_history = reload_history.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let _ = ipc::call::<_, ()>("clear_inspection_history", &()).await;
+                let _ = ipc::invoke(ClearInspectionHistory {}).await;
                 reload_history.emit(());
             });
         })

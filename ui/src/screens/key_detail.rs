@@ -2,16 +2,16 @@
 //! Rotate, Check now, Revoke, Delete. A
 //! revealed value lives only in this panel's state, and is dropped when hidden or the key changes.
 
-use crate::app::{serde_args, AppContext};
+use crate::app::AppContext;
 use crate::components::badge::StatusBadge;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::remote_key_dialog::SecretOnce;
 use crate::components::toast::Toast;
 use crate::ipc;
 use crate::time::{date, now, relative};
+use keyden_protocol::commands::*;
 use keyden_protocol::{
-    CheckOutcome, CopyReceipt, CreatedKey, ErrorReply, HealthCheck, KeyDetail, KeyEdit, KeyRecord, KeyStatus,
-    RemoteState, Revealed, RotationReport,
+    CheckOutcome, CreatedKey, ErrorReply, HealthCheck, KeyDetail, KeyEdit, KeyRecord, KeyStatus, RemoteState,
 };
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -58,7 +58,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
         use_effect_with((p.id.clone(), *reload), move |(id, _)| {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, KeyDetail>("key_detail", &serde_args::Id { id: &id }).await {
+                match ipc::invoke(KeyDetailOf { id: id.to_string() }).await {
                     Ok(d) => detail.set(Some(d)),
                     Err(e) => toast.emit(Toast::error(e)),
                 }
@@ -88,7 +88,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
             }
             let (revealed, id, toast, refresh) = (revealed.clone(), id.clone(), toast.clone(), refresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, Revealed>("reveal_key", &serde_args::Id { id: &id }).await {
+                match ipc::invoke(RevealKey { id: id.to_string() }).await {
                     Ok(r) => {
                         revealed.set(Some(r.value));
                         refresh.emit(());
@@ -103,7 +103,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (id, toast, refresh) = (id.clone(), toast.clone(), refresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, CopyReceipt>("copy_key", &serde_args::Id { id: &id }).await {
+                match ipc::invoke(CopyKey { id: id.to_string() }).await {
                     Ok(r) => {
                         toast.emit(Toast::ok(format!("Copied. The clipboard clears in {} s.", r.clears_in_seconds)));
                         refresh.emit(());
@@ -123,7 +123,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
             let (id, checking, toast, refresh) = (id.clone(), checking.clone(), toast.clone(), refresh.clone());
             checking.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, HealthCheck>("check_key", &serde_args::Id { id: &id }).await {
+                match ipc::invoke(CheckKey { id: id.to_string() }).await {
                     Ok(c) if c.outcome == CheckOutcome::Accepted => {
                         toast.emit(Toast::ok(format!("Accepted by its provider ({} ms).", c.latency_ms)))
                     }
@@ -146,7 +146,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
             let (id, confirm, rotated, toast, refresh) =
                 (id.clone(), confirm.clone(), rotated.clone(), toast.clone(), refresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, RotationReport>("rotate_key", &serde_args::Rotate { id: &id, consent }).await {
+                match ipc::invoke(RotateKey { id: id.to_string(), consent }).await {
                     Ok(r) => {
                         if !r.completed {
                             toast.emit(Toast::error(ErrorReply {
@@ -178,8 +178,12 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
             let (id, title, toast, refresh, on_deleted) =
                 (id.clone(), title.clone(), toast.clone(), refresh.clone(), on_deleted.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let cmd = if what == Confirm::Revoke { "revoke_key" } else { "delete_key" };
-                match ipc::call::<_, KeyRecord>(cmd, &serde_args::Id { id: &id }).await {
+                let done = if what == Confirm::Revoke {
+                    ipc::invoke(RevokeKey { id: id.to_string() }).await
+                } else {
+                    ipc::invoke(DeleteKey { id: id.to_string() }).await
+                };
+                match done {
                     Ok(_) if what == Confirm::Revoke => {
                         toast.emit(Toast::ok(format!("Revoked '{title}'.")));
                         refresh.emit(());
@@ -204,7 +208,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
             };
             let (id, editing, toast, refresh) = (id.clone(), editing.clone(), toast.clone(), refresh.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match ipc::call::<_, KeyRecord>("edit_key", &serde_args::EditKey { id: &id, edit: &edit }).await {
+                match ipc::invoke(EditKey { id: id.to_string(), edit }).await {
                     Ok(_) => {
                         editing.set(false);
                         refresh.emit(());

@@ -1,13 +1,14 @@
 //! The key list: search, filters, sort, status badges, the detail panel beside it, and the shortcuts
 //! (Ctrl/Cmd+K search, Ctrl/Cmd+N new key). Everything here works offline from the SQLite mirror.
 
-use crate::app::{serde_args, AppContext};
+use crate::app::AppContext;
 use crate::components::badge::StatusBadge;
 use crate::components::create_dialog::CreateDialog;
 use crate::components::icon::Icon;
 use crate::components::toast::Toast;
 use crate::ipc;
 use crate::screens::key_detail::KeyDetailPanel;
+use keyden_protocol::commands::*;
 use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, KeyStatus, Reminder, SortField};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -46,7 +47,7 @@ pub fn keys_screen() -> Html {
                 return;
             }
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(r) = ipc::call::<_, Vec<Reminder>>("reminders", &()).await {
+                if let Ok(r) = ipc::invoke(Reminders {}).await {
                     reminders.set(r);
                 }
             });
@@ -74,7 +75,7 @@ pub fn keys_screen() -> Html {
                 *s
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let result = ipc::call::<_, KeyList>("list_keys", &serde_args::Query { query: &q }).await;
+                let result = ipc::invoke(ListKeys { query: q }).await;
                 if *request_seq.borrow() != seq {
                     return;
                 }
@@ -348,7 +349,7 @@ fn mark_first_paint(then: impl FnOnce() + 'static) {
     let painted = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = body.dataset().set("ready", "list");
         wasm_bindgen_futures::spawn_local(async {
-            let _ = ipc::call::<_, ()>("ui_ready", &()).await;
+            let _ = ipc::invoke(UiReady {}).await;
         });
         gloo_timers::callback::Timeout::new(0, then).forget();
     });

@@ -3,8 +3,8 @@
 //! secrets and are refused.
 
 use super::{decode, recognize};
-use crate::store::{Database, StoreError};
-use keyden_protocol::{HistoryEntry, Inspection, TokenKind, Verdict};
+use crate::store::{Database, HistoryRows, StoreError};
+use keyden_protocol::{HistoryEntry, Inspection, TokenKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -47,43 +47,15 @@ pub async fn save(db: &Database, token: &str, inspection: &Inspection, now: i64)
     }
     let mut parts = cleaned.split('.');
     let unsigned = format!("{}.{}.", parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-    let summary = summary(inspection);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO inspection_history (saved_at, unsigned, verdict, summary) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(now)
-    .bind(&unsigned)
-    .bind(inspection.verdict.as_str())
-    .bind(&summary)
-    .fetch_one(&db.pool)
-    .await
-    .map_err(StoreError::from)?;
-    Ok(HistoryEntry { id, saved_at: now, unsigned, verdict: inspection.verdict, summary })
+    Ok(HistoryRows(db).insert(now, &unsigned, inspection.verdict, &summary(inspection)).await?)
 }
 
 pub async fn list(db: &Database, limit: u32) -> Result<Vec<HistoryEntry>, HistoryError> {
-    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, saved_at, unsigned, verdict, summary FROM inspection_history ORDER BY saved_at DESC, id DESC LIMIT ?",
-    )
-    .bind(i64::from(limit))
-    .fetch_all(&db.pool)
-    .await
-    .map_err(StoreError::from)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, saved_at, unsigned, verdict, summary)| HistoryEntry {
-            id,
-            saved_at,
-            unsigned,
-            verdict: serde_json::from_value(serde_json::Value::String(verdict)).unwrap_or(Verdict::Malformed),
-            summary,
-        })
-        .collect())
+    Ok(HistoryRows(db).list(limit).await?)
 }
 
 pub async fn clear(db: &Database) -> Result<(), HistoryError> {
-    sqlx::query("DELETE FROM inspection_history").execute(&db.pool).await.map_err(StoreError::from)?;
-    Ok(())
+    Ok(HistoryRows(db).clear().await?)
 }
 
 #[cfg(test)]

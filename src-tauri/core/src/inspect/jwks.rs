@@ -1,8 +1,10 @@
-//! JWKS from a URL: fetched with reqwest, cached in SQLite with its fetch time, so verification works
+//! JWKS from a URL: fetched through the shared HTTP client (retries, a running body limit), cached in SQLite with its fetch time, so verification works
 //! offline. A fresh cached copy (under an hour old) is used without asking the network; an older one
 //! is refreshed, and if the server times out or fails, the cached set is used with a note saying so.
 
-use crate::store::{Database, StoreError};
+use crate::providers::http::{Http, Idempotent};
+use crate::providers::ProviderError;
+use crate::store::{Database, JwksCache, StoreError};
 use std::time::Duration;
 
 /// How long a fetched set is used without asking the server again.
@@ -44,24 +46,21 @@ pub struct Fetched {
     pub note: Option<String>,
 }
 
-async fn download(url: &str) -> Result<String, String> {
-    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| e.to_string())?;
-    let response = client.get(url).header("accept", "application/json").send().await.map_err(|e| {
-        if e.is_timeout() {
-            format!("no answer within {} s", TIMEOUT.as_secs())
-        } else {
-            e.to_string()
-        }
-    })?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(format!("the server answered HTTP {status}"));
+async fn download(http: &Http, url: &str) -> Result<String, String> {
+    let service = "the JWKS server";
+    let answer = http
+        .send_bounded(service, Idempotent::Yes, TIMEOUT, MAX_BODY_BYTES, |c| {
+            c.get(url).header("accept", "application/json")
+        })
+        .await
+        .map_err(|e| match e {
+            ProviderError::Timeout { seconds, .. } => format!("no answer within {seconds} s"),
+            other => other.to_string(),
+        })?;
+    if !answer.is_success() {
+        return Err(format!("the server answered HTTP {}", answer.status));
     }
-    let bytes = response.bytes().await.map_err(|e| format!("the connection broke while reading: {e}"))?;
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(format!("the answer is {} bytes, too large for a JWKS", bytes.len()));
-    }
-    let body = String::from_utf8(bytes.to_vec()).map_err(|_| "the answer is not text".to_string())?;
+    let body = String::from_utf8(answer.body).map_err(|_| "the answer is not text".to_string())?;
     let parsed: serde_json::Value = serde_json::from_str(&body).map_err(|e| format!("the answer is not JSON: {e}"))?;
     if !parsed.get("keys").is_some_and(|k| k.is_array()) {
         return Err("the answer is JSON but has no \"keys\" array".into());
@@ -70,29 +69,17 @@ async fn download(url: &str) -> Result<String, String> {
 }
 
 /// The JWKS at `url`, from the cache when fresh (or when the server fails), else from the network.
-pub async fn fetch(db: &Database, url: &str, now: i64, refresh: bool) -> Result<Fetched, JwksError> {
-    let cached: Option<(String, i64)> = sqlx::query_as("SELECT body, fetched_at FROM jwks_cache WHERE url = ?")
-        .bind(url)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(StoreError::from)?;
+pub async fn fetch(db: &Database, http: &Http, url: &str, now: i64, refresh: bool) -> Result<Fetched, JwksError> {
+    let cache = JwksCache(db);
+    let cached = cache.get(url).await?;
     if let Some((body, fetched_at)) = &cached {
         if !refresh && now - fetched_at < FRESH_SECONDS && now >= *fetched_at {
             return Ok(Fetched { body: body.clone(), fetched_at: *fetched_at, note: None });
         }
     }
-    match download(url).await {
+    match download(http, url).await {
         Ok(body) => {
-            sqlx::query(
-                "INSERT INTO jwks_cache (url, body, fetched_at) VALUES (?, ?, ?) \
-                 ON CONFLICT(url) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
-            )
-            .bind(url)
-            .bind(&body)
-            .bind(now)
-            .execute(&db.pool)
-            .await
-            .map_err(StoreError::from)?;
+            cache.put(url, &body, now).await?;
             Ok(Fetched { body, fetched_at: now, note: None })
         }
         Err(why) => match cached {

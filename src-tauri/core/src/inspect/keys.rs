@@ -87,7 +87,7 @@ impl crate::Coded for KeyError {
     }
 
     fn hint(&self) -> Option<String> {
-        Some("give an HMAC secret (--secret/--secret-file/--secret-from), a PEM public key (--key-file), or a JWK/JWKS (--jwks)".into())
+        Some("give an HMAC secret, a PEM public key, or a JWK/JWKS".into())
     }
 }
 

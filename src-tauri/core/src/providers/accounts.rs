@@ -22,6 +22,27 @@ fn jwt_entry(account_id: &str) -> String {
     format!("account:{account_id}:jwt")
 }
 
+/// A new account as a skin describes it; its secret travels beside it as a [`SecretValue`].
+#[derive(Clone, Debug)]
+pub struct AccountSpec {
+    pub name: String,
+    pub provider: ProviderKind,
+    /// Empty: the provider's default, where it has one.
+    pub base_url: String,
+    pub auth: AccountAuth,
+    pub login: String,
+}
+
+impl AccountSpec {
+    /// Splits the wire type at the edge: its secret's bytes move into a `SecretValue` (zeroized when
+    /// dropped) without a copy left behind in a `String`.
+    pub fn from_wire(new: NewAccount) -> Result<(Self, SecretValue), crate::secret::SecretError> {
+        let NewAccount { name, provider, base_url, auth, login, secret } = new;
+        let secret = SecretValue::from_input(secret.into_bytes())?;
+        Ok((AccountSpec { name, provider, base_url, auth, login }, secret))
+    }
+}
+
 impl Providers<'_> {
     fn accounts(&self) -> AccountRows<'_> {
         AccountRows(self.vault.database())
@@ -37,11 +58,14 @@ impl Providers<'_> {
 
     /// Adds an account. With `verify`, the credentials are tried against the server first, so a typo
     /// in the URL or password is caught now rather than at the first sync.
-    pub async fn add_account(&self, new: NewAccount, verify: bool) -> Result<Account, ProviderError> {
+    pub async fn add_account(
+        &self,
+        new: AccountSpec,
+        secret: SecretValue,
+        verify: bool,
+    ) -> Result<Account, ProviderError> {
         let name = validate_name(&new.name)?;
         let base_url = validate_url(&new.base_url, new.provider)?;
-        let secret =
-            SecretValue::from_input(new.secret.clone().into_bytes()).map_err(crate::vault::VaultError::from)?;
         match (new.provider, new.auth) {
             (ProviderKind::Medusa, AccountAuth::Emailpass) if new.login.trim().is_empty() => {
                 return Err(ProviderError::InvalidInput {
@@ -74,6 +98,7 @@ impl Providers<'_> {
             last_sync_at: None,
             last_sync_attempt_at: None,
             last_sync_error: None,
+            last_sync_failure: None,
             remote_count: None,
         };
         let mut actor = String::new();
@@ -107,7 +132,8 @@ impl Providers<'_> {
         }
         if account.auth == AccountAuth::Emailpass {
             let label = format!("Keyden: {name} ({}) password", account.provider.label());
-            self.vault.credential_put(&password_entry(&account.id), &label, secret).await?;
+            let password = SecretValue::from_stored(secret.expose().into());
+            self.vault.credential_put(&password_entry(&account.id), &label, password).await?;
             if let Some(token) = jwt {
                 let label = format!("Keyden: {name} admin session");
                 self.vault.credential_put(&jwt_entry(&account.id), &label, token).await?;
@@ -121,7 +147,6 @@ impl Providers<'_> {
             self.accounts().set_actor(&account.id, &actor).await?;
         }
         if matches!(account.auth, AccountAuth::SecretKey | AccountAuth::ApiKey) {
-            let secret = SecretValue::from_input(new.secret.into_bytes()).map_err(crate::vault::VaultError::from)?;
             let meta = NewKeyMeta {
                 title: format!("{name} {}", if account.auth == AccountAuth::ApiKey { "API key" } else { "secret key" }),
                 provider: account.provider.as_str().into(),

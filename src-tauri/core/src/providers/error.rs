@@ -17,6 +17,8 @@ pub enum ProviderError {
     NotLinked(String),
     #[error("{service}: cannot connect ({reason})")]
     Unreachable { service: String, reason: String },
+    #[error("Keyden cannot make secure connections on this machine: {reason}")]
+    TlsUnavailable { reason: String },
     #[error("{service} did not answer within {seconds} s")]
     Timeout { service: String, seconds: f32 },
     #[error("{service} is rate limiting Keyden (HTTP 429){}", retry_after.map(|s| format!("; it asks to wait {s} s")).unwrap_or_default())]
@@ -49,11 +51,28 @@ impl ProviderError {
         matches!(
             self,
             ProviderError::Unreachable { .. }
+                | ProviderError::TlsUnavailable { .. }
                 | ProviderError::Timeout { .. }
                 | ProviderError::RateLimited { .. }
                 | ProviderError::Server { .. }
                 | ProviderError::Malformed { .. }
         )
+    }
+}
+
+impl ProviderError {
+    /// The kind a failed sync is recorded as (the UI's "Offline" badge is `Unreachable`).
+    pub fn sync_failure(&self) -> keyden_protocol::SyncFailure {
+        use keyden_protocol::SyncFailure;
+        match self {
+            ProviderError::Unreachable { .. } | ProviderError::Timeout { .. } => SyncFailure::Unreachable,
+            ProviderError::Unauthorized { .. } => SyncFailure::Unauthorized,
+            ProviderError::Refused { .. } => SyncFailure::Refused,
+            ProviderError::RateLimited { .. } => SyncFailure::RateLimited,
+            ProviderError::Server { .. } => SyncFailure::Server,
+            ProviderError::Malformed { .. } => SyncFailure::Malformed,
+            _ => SyncFailure::Other,
+        }
     }
 }
 
@@ -65,6 +84,7 @@ impl Coded for ProviderError {
             ProviderError::AccountExists(_) => "account_exists",
             ProviderError::NotLinked(_) => "key_not_linked",
             ProviderError::Unreachable { .. } => "provider_unreachable",
+            ProviderError::TlsUnavailable { .. } => "tls_unavailable",
             ProviderError::Timeout { .. } => "provider_timeout",
             ProviderError::RateLimited { .. } => "provider_rate_limited",
             ProviderError::Server { .. } => "provider_error",
@@ -83,7 +103,7 @@ impl Coded for ProviderError {
     fn hint(&self) -> Option<String> {
         match self {
             ProviderError::InvalidInput { .. } => None,
-            ProviderError::AccountNotFound(_) => Some("`keyden accounts list` shows the accounts".into()),
+            ProviderError::AccountNotFound(_) => Some("the list of accounts shows their names".into()),
             ProviderError::AccountExists(_) => Some("choose another name, or remove the old account first".into()),
             ProviderError::NotLinked(_) => {
                 Some("only keys created or synced from a provider account have a remote side".into())
@@ -91,6 +111,11 @@ impl Coded for ProviderError {
             ProviderError::Unreachable { .. } => {
                 Some("check the account's URL and that the server is running; the mirror still works offline".into())
             }
+            ProviderError::TlsUnavailable { .. } => Some(
+                "Keyden trusts the certificates the operating system trusts: install them (on Debian or Ubuntu, \
+                 the ca-certificates package) and try again"
+                    .into(),
+            ),
             ProviderError::Timeout { .. } => Some("the server may be overloaded; try again in a moment".into()),
             ProviderError::RateLimited { retry_after, .. } => Some(match retry_after {
                 Some(s) => format!("try again in {s} s"),
@@ -106,10 +131,10 @@ impl Coded for ProviderError {
             ProviderError::Refused { .. } => Some("the provider's own rule; its message says why".into()),
             ProviderError::Malformed { .. } => Some("is the URL really the provider's API? check the account".into()),
             ProviderError::RemoteMissing { .. } => {
-                Some("it was deleted at the provider; `keyden sync` marks it gone in the mirror".into())
+                Some("it was deleted at the provider; a sync of the account marks it gone in the mirror".into())
             }
             ProviderError::NotApplied { .. } => Some("sync the account and look at the key again".into()),
-            ProviderError::ConsentNeeded(_) => Some("run it again with --yes (or confirm in the app)".into()),
+            ProviderError::ConsentNeeded(_) => Some("confirm to go ahead".into()),
             ProviderError::Vault(e) => e.hint(),
             ProviderError::Store(e) => e.hint(),
             ProviderError::Keyring(e) => e.hint(),

@@ -33,7 +33,9 @@ impl Default for RetryPolicy {
 
 #[derive(Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    /// A client that could not be built (no TLS trust store on this machine) is an error at the first
+    /// request, not a panic at start-up: with `panic = "abort"` the app would simply vanish.
+    client: Result<reqwest::Client, String>,
     timeout: Duration,
     policy: RetryPolicy,
 }
@@ -88,12 +90,8 @@ impl Http {
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("keyden/", env!("CARGO_PKG_VERSION")))
             .build()
-            .expect("the TLS backend initialises");
+            .map_err(|e| root_cause(&e));
         Http { client, timeout, policy }
-    }
-
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
     }
 
     /// Sends the request `build` makes (again for each attempt) and reads the answer. A 5xx or 429 that
@@ -104,14 +102,29 @@ impl Http {
         idempotent: Idempotent,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<Answer, ProviderError> {
+        self.send_bounded(service, idempotent, self.timeout, MAX_BODY, build).await
+    }
+
+    /// [`send`](Self::send) with a shorter timeout per attempt and a smaller body limit, for a caller
+    /// that knows what it expects (a JWKS is a few KB, and someone is waiting for it).
+    pub async fn send_bounded(
+        &self,
+        service: &str,
+        idempotent: Idempotent,
+        timeout: Duration,
+        max_body: usize,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Answer, ProviderError> {
+        let timeout = timeout.min(self.timeout);
+        let client = self.client.as_ref().map_err(|reason| ProviderError::TlsUnavailable { reason: reason.clone() })?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let last = attempt >= self.policy.attempts;
             let started = Instant::now();
-            let outcome = match build(&self.client).send().await {
-                Ok(response) => read(response, started, service).await,
-                Err(e) => Err(e),
+            let outcome = match build(client).timeout(timeout).send().await {
+                Ok(response) => read(response, started, max_body).await,
+                Err(e) => Err(Failed::Transport(e)),
             };
             let wait = match &outcome {
                 Ok(a) if a.status == 429 => match a.retry_after {
@@ -121,8 +134,10 @@ impl Http {
                 },
                 Ok(a) if a.status >= 500 && idempotent == Idempotent::Yes => Some(self.backoff(attempt)),
                 Ok(_) => None,
-                Err(e) if e.is_connect() => Some(self.backoff(attempt)),
-                Err(e) if idempotent == Idempotent::Yes && (e.is_timeout() || e.is_request() || e.is_body()) => {
+                Err(Failed::Transport(e)) if e.is_connect() => Some(self.backoff(attempt)),
+                Err(Failed::Transport(e))
+                    if idempotent == Idempotent::Yes && (e.is_timeout() || e.is_request() || e.is_body()) =>
+                {
                     Some(self.backoff(attempt))
                 }
                 Err(_) => None,
@@ -132,7 +147,15 @@ impl Http {
                     tracing::debug!(service, attempt, delay_ms = d.as_millis() as u64, "retrying");
                     tokio::time::sleep(d).await;
                 }
-                _ => return outcome.map_err(|e| self.transport_error(service, e)),
+                _ => {
+                    return outcome.map_err(|failed| match failed {
+                        Failed::Transport(e) => transport_error(service, timeout, e),
+                        Failed::TooLarge => ProviderError::Malformed {
+                            service: service.to_string(),
+                            reason: format!("the answer is larger than {max_body} bytes"),
+                        },
+                    })
+                }
             }
         }
     }
@@ -145,28 +168,33 @@ impl Http {
         let jitter = exp.mul_f64(f64::from(b[0]) / 255.0 / 4.0);
         (exp + jitter).min(self.policy.max_delay)
     }
+}
 
-    fn transport_error(&self, service: &str, e: reqwest::Error) -> ProviderError {
-        let service = service.to_string();
-        if e.is_timeout() {
-            ProviderError::Timeout { service, seconds: self.timeout.as_secs_f32() }
-        } else if e.is_decode() || e.is_body() {
-            ProviderError::Malformed { service, reason: format!("the answer broke off: {}", root_cause(&e)) }
-        } else {
-            ProviderError::Unreachable { service, reason: root_cause(&e) }
-        }
+fn transport_error(service: &str, timeout: Duration, e: reqwest::Error) -> ProviderError {
+    let service = service.to_string();
+    if e.is_timeout() {
+        ProviderError::Timeout { service, seconds: timeout.as_secs_f32() }
+    } else if e.is_decode() || e.is_body() {
+        ProviderError::Malformed { service, reason: format!("the answer broke off: {}", root_cause(&e)) }
+    } else {
+        ProviderError::Unreachable { service, reason: root_cause(&e) }
     }
 }
 
-async fn read(mut response: reqwest::Response, started: Instant, service: &str) -> Result<Answer, reqwest::Error> {
+enum Failed {
+    Transport(reqwest::Error),
+    /// The body outgrew its limit: read no further, and never hand on a cut-off body as if whole.
+    TooLarge,
+}
+
+async fn read(mut response: reqwest::Response, started: Instant, max_body: usize) -> Result<Answer, Failed> {
     let status = response.status().as_u16();
     let retry_after =
         response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(v.to_str().ok()?));
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > MAX_BODY {
-            tracing::warn!(service, "response body over {MAX_BODY} bytes; truncated");
-            break;
+    while let Some(chunk) = response.chunk().await.map_err(Failed::Transport)? {
+        if body.len() + chunk.len() > max_body {
+            return Err(Failed::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
@@ -203,6 +231,17 @@ mod tests {
         let d = parse_retry_after(&later).unwrap();
         assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[tokio::test]
+    async fn a_client_that_could_not_be_built_fails_its_requests_not_the_process() {
+        let http = Http {
+            client: Err("no trusted certificates".into()),
+            ..Http::new(Duration::from_secs(1), RetryPolicy::default())
+        };
+        let err = http.send("Test", Idempotent::Yes, |c| c.get("https://127.0.0.1:9/")).await.unwrap_err();
+        assert!(matches!(&err, ProviderError::TlsUnavailable { reason } if reason.contains("certificates")), "{err:?}");
+        assert_eq!(crate::Coded::code(&err), "tls_unavailable");
     }
 
     #[test]

@@ -32,7 +32,8 @@ impl Providers<'_> {
         let result = self.sync_inner(account, &progress).await;
         if let Err(e) = &result {
             let now = self.vault.now();
-            AccountRows(self.vault.database()).record_sync_failure(&row.account.id, now, &e.to_reply().message).await?;
+            let rows = AccountRows(self.vault.database());
+            rows.record_sync_failure(&row.account.id, now, e.sync_failure(), &e.to_reply().message).await?;
         }
         result
     }

@@ -1,12 +1,12 @@
 //! Provider account rows. Never a credential: those live in the keyring (see migrations/0006).
 
 use super::{is_unique_violation, Database, StoreError};
-use keyden_protocol::{Account, AccountAuth, ProviderKind};
+use keyden_protocol::{Account, AccountAuth, ProviderKind, SyncFailure};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 const COLUMNS: &str = "id, name, provider, base_url, auth, login, credential_key_id, actor, one_active_secret, \
-     created_at, last_sync_at, last_sync_attempt_at, last_sync_error, remote_count";
+     created_at, last_sync_at, last_sync_attempt_at, last_sync_error, last_sync_failure, remote_count";
 
 pub struct AccountRows<'a>(pub &'a Database);
 
@@ -36,6 +36,12 @@ fn decode(r: &SqliteRow) -> Result<AccountRow, StoreError> {
             last_sync_at: r.get("last_sync_at"),
             last_sync_attempt_at: r.get("last_sync_attempt_at"),
             last_sync_error: r.get("last_sync_error"),
+            last_sync_failure: match r.get::<Option<String>, _>("last_sync_failure") {
+                None => None,
+                Some(f) => {
+                    Some(SyncFailure::parse(&f).ok_or_else(|| StoreError::Corrupt(format!("sync failure {f:?}")))?)
+                }
+            },
             remote_count: r.get::<Option<i64>, _>("remote_count").map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
         },
         actor: r.get("actor"),
@@ -103,13 +109,22 @@ impl AccountRows<'_> {
     }
 
     /// A sync that failed: the mirror is untouched, only the attempt and its reason are recorded.
-    pub async fn record_sync_failure(&self, id: &str, at: i64, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET last_sync_attempt_at = ?, last_sync_error = ? WHERE id = ?")
-            .bind(at)
-            .bind(error)
-            .bind(id)
-            .execute(&self.0.pool)
-            .await?;
+    pub async fn record_sync_failure(
+        &self,
+        id: &str,
+        at: i64,
+        failure: SyncFailure,
+        message: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET last_sync_attempt_at = ?, last_sync_failure = ?, last_sync_error = ? WHERE id = ?",
+        )
+        .bind(at)
+        .bind(failure.as_str())
+        .bind(message)
+        .bind(id)
+        .execute(&self.0.pool)
+        .await?;
         Ok(())
     }
 }

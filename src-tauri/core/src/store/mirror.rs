@@ -134,7 +134,7 @@ impl Mirror<'_> {
             counts.gone += 1;
         }
         sqlx::query(
-            "UPDATE accounts SET last_sync_at = ?1, last_sync_attempt_at = ?1, last_sync_error = NULL, \
+            "UPDATE accounts SET last_sync_at = ?1, last_sync_attempt_at = ?1, last_sync_error = NULL, last_sync_failure = NULL, \
              remote_count = ?2 WHERE id = ?3",
         )
         .bind(now)

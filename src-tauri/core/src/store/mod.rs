@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod checks;
 mod db;
+mod inspections;
 mod keys;
 mod mirror;
 
@@ -12,6 +13,7 @@ pub use accounts::{AccountRow, AccountRows};
 pub use audit::AuditLog;
 pub use checks::CheckRows;
 pub use db::Database;
+pub use inspections::{HistoryRows, JwksCache};
 pub use keys::{Inserted, KeyRow, KeyRows, Pending};
 pub use mirror::{Mirror, MirrorCounts, MirrorKey};
 
@@ -54,10 +56,10 @@ impl crate::Coded for StoreError {
     fn hint(&self) -> Option<String> {
         Some(
             match self {
-                StoreError::Open { .. } => "check that the data directory is writable (or pass --data-dir)",
+                StoreError::Open { .. } => "check that the data directory is writable",
                 StoreError::Migrate(_) => "the database may belong to a newer Keyden; upgrade Keyden",
                 StoreError::Busy => "try again in a moment",
-                StoreError::Sql(_) | StoreError::Corrupt(_) => "report this with `keyden audit --json` output attached",
+                StoreError::Sql(_) | StoreError::Corrupt(_) => "report this, with the audit log attached",
             }
             .to_string(),
         )

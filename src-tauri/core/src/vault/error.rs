@@ -25,6 +25,8 @@ pub enum VaultError {
     NeverHeld(String),
     #[error("'{0}' changed while this action ran (another Keyden process acted on it)")]
     Conflict(String),
+    #[error("there is no vault here: {0}")]
+    NoDataDir(String),
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error(transparent)]
@@ -46,6 +48,7 @@ impl Coded for VaultError {
             VaultError::SecretMissing(_) => "secret_missing",
             VaultError::NeverHeld(_) => "secret_never_held",
             VaultError::Conflict(_) => "key_conflict",
+            VaultError::NoDataDir(_) => "vault_unavailable",
             VaultError::Secret(e) => e.code(),
             VaultError::Keyring(e) => e.code(),
             VaultError::Store(e) => e.code(),
@@ -55,24 +58,22 @@ impl Coded for VaultError {
     fn hint(&self) -> Option<String> {
         match self {
             VaultError::InvalidInput { .. } => None,
-            VaultError::NotFound(_) => Some(
-                "name a key by its id, a unique id prefix, or its exact title; `keyden keys list` shows them".into(),
-            ),
+            VaultError::NotFound(_) => Some("name a key by its id, a unique id prefix, or its exact title".into()),
             VaultError::Ambiguous { .. } => Some("use the key's id instead".into()),
-            VaultError::OneActiveKey { active_id, .. } => Some(format!(
-                "revoke it first (`keyden keys revoke {active_id} --yes`), or give the new key another account or owner"
-            )),
+            VaultError::OneActiveKey { active_id, .. } => {
+                Some(format!("revoke the active key ({active_id}) first, or give the new key another account or owner"))
+            }
             VaultError::AlreadyRevoked(_) => Some("add a new key instead".into()),
             VaultError::NotRevoked(_) => Some("revoke it first; revoke is final".into()),
             VaultError::Revoked(_) => Some("add the key's replacement and use that".into()),
             VaultError::SecretMissing(_) => {
                 Some("the entry was removed outside Keyden; revoke this key and add it again".into())
             }
-            VaultError::NeverHeld(_) => Some(
-                "a provider shows a key's secret only when it is created; create a new one with `keyden keys create`"
-                    .into(),
-            ),
+            VaultError::NeverHeld(_) => {
+                Some("a provider shows a key's secret only when it is created; create a new one at the provider".into())
+            }
             VaultError::Conflict(_) => Some("look at the key again and retry".into()),
+            VaultError::NoDataDir(_) => Some("choose a writable data directory".into()),
             VaultError::Secret(e) => e.hint(),
             VaultError::Keyring(e) => e.hint(),
             VaultError::Store(e) => e.hint(),

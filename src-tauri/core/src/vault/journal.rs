@@ -9,9 +9,12 @@ use keyden_protocol::AuditAction;
 const ABANDONED_AFTER_SECONDS: i64 = 600;
 
 /// Environment variable naming a journal step at which the process stops and waits to be killed.
-/// Black-box tests use it to kill a real process between steps; nothing else sets it.
-pub const PAUSE_ENV: &str = "KEYDEN_TEST_PAUSE_AT";
+/// Black-box tests use it to kill a real process between steps. Only builds with the `test-hooks`
+/// feature read it: a shipped binary never blocks because of its environment.
+#[cfg(feature = "test-hooks")]
+const PAUSE_ENV: &str = "KEYDEN_TEST_PAUSE_AT";
 
+#[cfg(feature = "test-hooks")]
 pub(super) fn pause_point(step: &str) {
     if std::env::var(PAUSE_ENV).is_ok_and(|v| v == step) {
         eprintln!("keyden: paused at {step}");
@@ -20,6 +23,10 @@ pub(super) fn pause_point(step: &str) {
         }
     }
 }
+
+#[cfg(not(feature = "test-hooks"))]
+#[inline(always)]
+pub(super) fn pause_point(_step: &str) {}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecoveryReport {

@@ -104,6 +104,10 @@ impl Vault {
         &self.db
     }
 
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
     pub fn now(&self) -> i64 {
         self.clock.now()
     }

@@ -1,0 +1,142 @@
+//! The front door: [`Keyden`] wires the vault, the HTTP client and the providers once, and holds the
+//! use cases that span them (inspection from a key source, minting, the inspection history). The
+//! app's commands and the CLI translate arguments and print; the rules are here or below.
+//!
+//! Nothing is opened before it is needed: the vault (SQLite, the keyring journal's recovery) on the
+//! first call that needs it, the HTTP client on the first request. A pure token decode touches neither.
+
+mod inspection;
+
+pub use inspection::{InspectError, InspectInput, Inspected, KeyOrigin, MAX_LEEWAY_SECONDS, MINT_LIFETIME_SECONDS};
+
+use crate::clock::{Clock, SystemClock};
+use crate::providers::http::Http;
+use crate::providers::Providers;
+use crate::secret_store::{OsKeyring, SecretStore};
+use crate::vault::{RecoveryReport, Vault, VaultError};
+use keyden_protocol::Settings;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::OnceCell;
+
+/// What a skin knows when it starts.
+pub struct Config {
+    /// `--data-dir`; without it `KEYDEN_DATA_DIR`, else the OS app-data directory.
+    pub data_dir: Option<PathBuf>,
+    /// Who acts, for the audit log: "app" or "cli".
+    pub origin: &'static str,
+}
+
+pub struct Keyden {
+    /// `Err` when no data directory could be had: what needs no vault (a token decode) still works.
+    data_dir: Result<PathBuf, String>,
+    origin: &'static str,
+    keyring: Arc<dyn SecretStore>,
+    clock: Arc<dyn Clock>,
+    vault: OnceCell<Vault>,
+    recovery: Mutex<Option<RecoveryReport>>,
+    /// Built on the first provider call: nothing network-related happens before it is needed.
+    http: OnceLock<Http>,
+}
+
+impl Keyden {
+    /// The OS keyring and the system clock, on the configured data directory (created if missing).
+    pub fn open(config: Config) -> Result<Self, crate::paths::PathsError> {
+        let dir = crate::paths::data_dir(config.data_dir.as_deref())?;
+        Ok(Self::with_parts(dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin))
+    }
+
+    /// Like [`open`](Self::open), but a data directory that cannot be had is only an error for the
+    /// calls that need the vault (`inspect` on a headless box).
+    pub fn open_for_inspection(config: Config) -> Self {
+        match crate::paths::data_dir(config.data_dir.as_deref()) {
+            Ok(dir) => Self::with_parts(dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin),
+            Err(e) => Keyden {
+                data_dir: Err(e.to_string()),
+                ..Self::with_parts(PathBuf::new(), Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin)
+            },
+        }
+    }
+
+    /// Any keyring and clock: tests, and `--at`-style fixed instants.
+    pub fn with_parts(
+        data_dir: PathBuf,
+        keyring: Arc<dyn SecretStore>,
+        clock: Arc<dyn Clock>,
+        origin: &'static str,
+    ) -> Self {
+        Keyden {
+            data_dir: Ok(data_dir),
+            origin,
+            keyring,
+            clock,
+            vault: OnceCell::new(),
+            recovery: Mutex::new(None),
+            http: OnceLock::new(),
+        }
+    }
+
+    /// The data directory (empty for a Keyden opened without one).
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.as_deref().unwrap_or(Path::new(""))
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// The vault, opened (and its interrupted changes repaired) on the first call.
+    pub async fn vault(&self) -> Result<&Vault, VaultError> {
+        self.vault
+            .get_or_try_init(|| async {
+                let dir = self.data_dir.as_ref().map_err(|e| VaultError::NoDataDir(e.clone()))?;
+                let (vault, report) = Vault::open(dir, self.keyring.clone(), self.clock.clone(), self.origin).await?;
+                if !report.completed.is_empty() || !report.rolled_back.is_empty() {
+                    tracing::info!(
+                        completed = report.completed.len(),
+                        rolled_back = report.rolled_back.len(),
+                        "repaired interrupted changes"
+                    );
+                }
+                *self.recovery.lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
+                Ok(vault)
+            })
+            .await
+    }
+
+    /// What the opening recovery pass did, once (for a skin that tells the user).
+    pub fn take_recovery(&self) -> Option<RecoveryReport> {
+        self.recovery.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    pub fn http(&self) -> &Http {
+        self.http.get_or_init(Http::from_env)
+    }
+
+    /// Every key operation that may involve a provider: edit, revoke and delete go to the provider
+    /// first for a linked key, so a skin never calls the vault's local-only versions.
+    pub async fn providers(&self) -> Result<Providers<'_>, VaultError> {
+        Ok(Providers::new(self.vault().await?, self.http()))
+    }
+
+    /// The settings in the data directory's `settings.json` (the app reads the same file through its
+    /// store plugin, with the same rules: [`crate::settings::read`]).
+    pub fn settings(&self) -> Settings {
+        match &self.data_dir {
+            Ok(dir) => crate::settings::load(dir),
+            Err(_) => Settings::default(),
+        }
+    }
+
+    pub fn save_settings(&self, settings: Settings) -> Result<Settings, crate::settings::SettingsError> {
+        let dir = self.data_dir.as_ref().map_err(|e| crate::settings::SettingsError::Unwritable(e.clone()))?;
+        crate::settings::save(dir, settings)
+    }
+
+    /// Closes the database (before `exec` hands the process over to another program).
+    pub async fn close(&self) {
+        if let Some(vault) = self.vault.get() {
+            vault.close().await;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The front door both skins call: one set of rules for inspection and minting, whoever asks.
+
+use keyden_core::clock::FixedClock;
+use keyden_core::keyden::{InspectInput, KeyOrigin, MAX_LEEWAY_SECONDS};
+use keyden_core::protocol::{InspectRequest, KeySource, MintRequest, Verdict};
+use keyden_core::secret_store::MemoryStore;
+use keyden_core::Keyden;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+const NOW: i64 = 1_800_000_000;
+
+fn keyden(dir: &std::path::Path) -> Keyden {
+    Keyden::with_parts(dir.to_path_buf(), Arc::new(MemoryStore::default()), Arc::new(FixedClock::at(NOW)), "test")
+}
+
+fn hs256(secret: &str, claims: serde_json::Value) -> String {
+    keyden_core::inspect::mint::hs256(secret.as_bytes(), &claims).unwrap()
+}
+
+#[tokio::test]
+async fn the_leeway_is_clamped_the_same_for_every_skin() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keyden(dir.path());
+    let expired_long_ago = hs256("s3cret-s3cret-s3cret", serde_json::json!({ "exp": NOW - MAX_LEEWAY_SECONDS - 60 }));
+    let input = |leeway| InspectInput {
+        token: expired_long_ago.clone(),
+        key: Some(KeyOrigin::Secret { bytes: Zeroizing::new(b"s3cret-s3cret-s3cret".to_vec()), label: "x".into() }),
+        at: None,
+        leeway,
+        audience: None,
+        issuer: None,
+        shopify_api_key: None,
+    };
+    // A day of leeway asked for: an hour is granted, and the token is still expired.
+    assert_eq!(k.inspect(input(86_400)).await.unwrap().inspection.verdict, Verdict::Expired);
+    // A negative leeway is none at all, not a stricter clock.
+    let fresh = hs256("s3cret-s3cret-s3cret", serde_json::json!({ "exp": NOW + 5 }));
+    let i = k.inspect(InspectInput { token: fresh, ..input(-50) }).await.unwrap();
+    assert_eq!(i.inspection.verdict, Verdict::Valid);
+}
+
+#[tokio::test]
+async fn an_empty_pasted_secret_means_no_key_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keyden(dir.path());
+    let token = hs256("s3cret-s3cret-s3cret", serde_json::json!({ "exp": NOW + 60 }));
+    let request = InspectRequest { token, key: Some(KeySource::Secret(String::new())), ..Default::default() };
+    let i = k.inspect(request.into()).await.unwrap();
+    assert_eq!(i.inspection.verdict, Verdict::Unverified);
+}
+
+#[tokio::test]
+async fn a_minted_lifetime_stays_within_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keyden(dir.path());
+    let vault = k.vault().await.unwrap();
+    let meta = keyden_core::vault::NewKeyMeta {
+        title: "App secret".into(),
+        kind: Some(keyden_core::protocol::KeyKind::ClientSecret),
+        ..Default::default()
+    };
+    let secret =
+        keyden_core::secret::SecretValue::from_input(b"shpss_0123456789abcdef0123456789abcdef".to_vec()).unwrap();
+    let key = vault.add(meta, secret).await.unwrap();
+    let request = MintRequest::Shopify {
+        key_id: key.id,
+        api_key: "client-1".into(),
+        shop: "example.myshopify.com".into(),
+        user: "42".into(),
+        lifetime: 10 * 86_400,
+    };
+    let token = k.mint(request).await.unwrap().token;
+    let claims = keyden_core::inspect::analyze(&token, &Default::default()).inspection.claims.unwrap();
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 86_400);
+}
+
+#[tokio::test]
+async fn without_a_data_directory_a_decode_still_works_and_the_vault_says_why_not() {
+    let k = Keyden::open_for_inspection(keyden_core::Config {
+        data_dir: Some("/proc/keyden-cannot-be-here".into()),
+        origin: "test",
+    });
+    let token = hs256("s3cret-s3cret-s3cret", serde_json::json!({ "sub": "1" }));
+    let i = k.inspect(InspectRequest { token, ..Default::default() }.into()).await.unwrap();
+    assert_eq!(i.inspection.verdict, Verdict::Unverified);
+    let err = k.vault().await.err().unwrap();
+    assert_eq!(keyden_core::Coded::code(&err), "vault_unavailable");
+}
