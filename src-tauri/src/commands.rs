@@ -16,12 +16,12 @@ type Reply<C> = AppResult<<C as Command>::Reply>;
 
 #[tauri::command]
 pub async fn list_keys(state: State<'_, AppState>, args: ListKeys) -> Reply<ListKeys> {
-    Ok(state.keyden()?.vault().await?.list(&args.query).await?)
+    Ok(state.keyden()?.list_keys(&args.query).await?)
 }
 
 #[tauri::command]
 pub async fn key_detail(state: State<'_, AppState>, args: KeyDetailOf) -> Reply<KeyDetailOf> {
-    Ok(state.keyden()?.vault().await?.detail(&args.id).await?)
+    Ok(state.keyden()?.key_detail(&args.id).await?)
 }
 
 #[tauri::command]
@@ -42,35 +42,35 @@ pub async fn add_key(state: State<'_, AppState>, args: AddKey) -> Reply<AddKey> 
         remote_id: None,
         redacted: None,
     };
-    Ok(state.keyden()?.vault().await?.add(meta, value).await?)
+    Ok(state.keyden()?.add_key(meta, value).await?)
 }
 
 #[tauri::command]
 pub async fn edit_key(state: State<'_, AppState>, args: EditKey) -> Reply<EditKey> {
-    Ok(state.keyden()?.providers().await?.edit_key(&args.id, args.edit).await?)
+    Ok(state.keyden()?.edit_key(&args.id, args.edit).await?)
 }
 
 #[tauri::command]
 pub async fn revoke_key(state: State<'_, AppState>, args: RevokeKey) -> Reply<RevokeKey> {
-    Ok(state.keyden()?.providers().await?.revoke_key(&args.id).await?)
+    Ok(state.keyden()?.revoke_key(&args.id).await?)
 }
 
 #[tauri::command]
 pub async fn delete_key(state: State<'_, AppState>, args: DeleteKey) -> Reply<DeleteKey> {
-    Ok(state.keyden()?.providers().await?.delete_key(&args.id).await?)
+    Ok(state.keyden()?.delete_key(&args.id).await?)
 }
 
 /// The explicit reveal: the one reply that carries a value.
 #[tauri::command]
 pub async fn reveal_key(state: State<'_, AppState>, args: RevealKey) -> Reply<RevealKey> {
-    let (key, secret) = state.keyden()?.vault().await?.use_secret(&args.id, Use::Reveal, "shown in the app").await?;
+    let (key, secret) = state.keyden()?.use_secret(&args.id, Use::Reveal, "shown in the app").await?;
     Ok(Revealed { id: key.id, value: secret.expose().to_string() })
 }
 
 #[tauri::command]
 pub async fn copy_key(app: AppHandle, state: State<'_, AppState>, args: CopyKey) -> Reply<CopyKey> {
     let seconds = crate::settings::load(&app, &state)?.clipboard_clear_seconds;
-    let (_, secret) = state.keyden()?.vault().await?.use_secret(&args.id, Use::Copy, "").await?;
+    let (_, secret) = state.keyden()?.use_secret(&args.id, Use::Copy, "").await?;
     crate::clipboard::copy_and_schedule_clear(&app, secret.expose(), seconds)
         .map_err(|e| AppError::new("clipboard_unavailable", format!("cannot write the clipboard: {e}"), None))?;
     Ok(CopyReceipt { clears_in_seconds: seconds })

@@ -65,6 +65,7 @@ handlers! {
     SaveInspection => commands::save_inspection,
     InspectionHistory => commands::inspection_history,
     ClearInspectionHistory => commands::clear_inspection_history,
+    ListProviders => remote::list_providers,
     ListAccounts => remote::list_accounts,
     AddAccount => remote::add_account,
     RemoveAccount => remote::remove_account,

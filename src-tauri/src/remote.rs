@@ -11,6 +11,12 @@ use tauri::State;
 
 type Reply<C> = AppResult<<C as Command>::Reply>;
 
+/// What each provider is and can do: the UI builds its account form and its buttons from this.
+#[tauri::command]
+pub fn list_providers() -> <ListProviders as Command>::Reply {
+    keyden_core::providers::registry::infos()
+}
+
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> Reply<ListAccounts> {
     Ok(state.keyden()?.providers().await?.list_accounts().await?)
@@ -32,10 +38,10 @@ pub async fn remove_account(state: State<'_, AppState>, args: RemoveAccount) -> 
 #[tauri::command]
 pub async fn sync_account(state: State<'_, AppState>, args: SyncAccount) -> Reply<SyncAccount> {
     let name = args.name;
-    let providers = state.keyden()?.providers().await?;
+    let keyden = state.keyden()?;
     let progress = |fetched: u64, total: u64| state.set_sync_progress(&name, Some(SyncProgress { fetched, total }));
     state.set_sync_progress(&name, Some(SyncProgress { fetched: 0, total: 0 }));
-    let result = providers.sync(&name, progress).await;
+    let result = keyden.sync(&name, progress).await;
     state.set_sync_progress(&name, None);
     Ok(result?)
 }

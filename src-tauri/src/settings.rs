@@ -45,14 +45,19 @@ mod tests {
     use keyden_protocol::Theme;
     use tauri::Manager;
 
+    /// The real store plugin on Tauri's mock runtime, on a fresh data directory.
+    fn app_on(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
+        tauri::test::mock_builder()
+            .plugin(tauri_plugin_store::Builder::default().build())
+            .manage(AppState::new(Some(dir.to_path_buf())))
+            .build(tauri::test::mock_context(tauri::test::noop_assets()))
+            .unwrap()
+    }
+
     #[test]
     fn every_setting_round_trips_through_the_plugin_store_and_the_cli_reads_it() {
         let dir = tempfile::tempdir().unwrap();
-        let app = tauri::test::mock_builder()
-            .plugin(tauri_plugin_store::Builder::default().build())
-            .manage(AppState::new(Some(dir.path().to_path_buf())))
-            .build(tauri::test::mock_context(tauri::test::noop_assets()))
-            .unwrap();
+        let app = app_on(dir.path());
         let state = app.state::<AppState>();
         assert_eq!(load(app.handle(), &state).unwrap(), Settings::default());
 
@@ -67,11 +72,7 @@ mod tests {
     #[test]
     fn out_of_range_values_are_clamped_before_they_are_stored() {
         let dir = tempfile::tempdir().unwrap();
-        let app = tauri::test::mock_builder()
-            .plugin(tauri_plugin_store::Builder::default().build())
-            .manage(AppState::new(Some(dir.path().to_path_buf())))
-            .build(tauri::test::mock_context(tauri::test::noop_assets()))
-            .unwrap();
+        let app = app_on(dir.path());
         let state = app.state::<AppState>();
         let saved = save(app.handle(), &state, Settings { clipboard_clear_seconds: 0, ..Settings::default() }).unwrap();
         assert_eq!(saved.clipboard_clear_seconds, 5);

@@ -119,18 +119,30 @@ async fn visible(c: &Client, css: &str) -> fantoccini::elements::Element {
     e
 }
 
-async fn rows(c: &Client) -> Vec<String> {
+/// The titles the list shows, in order; `None` when the list re-rendered while it was being read (a
+/// stale element), which is a reason to read again, not a failure.
+async fn try_rows(c: &Client) -> Option<Vec<String>> {
     let mut out = Vec::new();
-    for r in c.find_all(Locator::Css(".key-row")).await.unwrap() {
-        out.push(r.attr("data-title").await.unwrap().unwrap_or_default());
+    for r in c.find_all(Locator::Css(".key-row")).await.ok()? {
+        out.push(r.attr("data-title").await.ok()?.unwrap_or_default());
     }
-    out
+    Some(out)
+}
+
+async fn rows(c: &Client) -> Vec<String> {
+    for _ in 0..50 {
+        if let Some(r) = try_rows(c).await {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the key list never held still long enough to be read");
 }
 
 /// Waits until the list shows exactly `want` (titles, in order).
 async fn wait_rows(c: &Client, want: &[&str]) {
     for _ in 0..100 {
-        if rows(c).await == want {
+        if try_rows(c).await.is_some_and(|r| r == want) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -198,8 +210,7 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     c.find(Locator::Css("#f-account")).await.unwrap().send_keys("webdriver").await.unwrap();
     shot(&c, "create-dialog.png").await;
     c.find(Locator::Css("#create-submit")).await.unwrap().click().await.unwrap();
-    let row = wait_css(&c, ".key-row[data-title='WebDriver test key']").await;
-    let id = row.attr("data-id").await.unwrap().unwrap();
+    let id = attr_of(&c, ".key-row[data-title='WebDriver test key']", "data-id").await.unwrap();
     assert_eq!(secret_tool_lookup(&id).as_deref(), Some(value.as_str()), "the value is in the OS keyring");
     assert!(!c.source().await.unwrap().contains(&value), "the page must not hold the value after saving");
 
@@ -214,16 +225,41 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     search.send_keys("WebDriver").await.unwrap();
     wait_rows(&c, &["WebDriver test key"]).await;
 
-    // Revoke from the details view, through the confirmation that says it is final.
-    c.find(Locator::Css(&format!(".key-row[data-id='{id}'] .key-title"))).await.unwrap().click().await.unwrap();
-    wait_css(&c, "#key-detail #revoke").await.click().await.unwrap();
-    let dialog = wait_css(&c, "[role='alertdialog']").await;
-    assert!(dialog.text().await.unwrap().contains("final"));
+    // Revoke from the details view, all from the keyboard: a focused row opens with Enter.
+    let enter = char::from(Key::Enter).to_string();
+    focus(&c, &format!(".key-row[data-id='{id}']")).await;
+    c.active_element().await.unwrap().send_keys(&enter).await.unwrap();
+    wait_css(&c, &format!("#key-detail[data-id='{id}']")).await;
+    focus(&c, "#key-detail #revoke").await;
+    c.active_element().await.unwrap().send_keys(&enter).await.unwrap();
+    // The confirmation says it is final, is named by its title, and opens with Cancel focused, so an
+    // Enter pressed by habit destroys nothing.
+    wait_css(&c, "[role='alertdialog']").await;
+    assert!(text_of(&c, "[role='alertdialog']").await.contains("final"));
+    let title_id = attr_of(&c, "[role='alertdialog']", "aria-labelledby").await.expect("the dialog names its title");
+    assert!(text_of(&c, &format!("#{title_id}")).await.starts_with("Revoke"), "aria-labelledby points at the title");
+    wait_focus(&c, "confirm-cancel").await;
+    // Tab stays inside: from the last button back to the first, and Shift+Tab the other way.
+    let tab = char::from(Key::Tab).to_string();
+    c.active_element().await.unwrap().send_keys(&tab).await.unwrap();
+    wait_focus(&c, "confirm-ok").await;
+    c.active_element().await.unwrap().send_keys(&tab).await.unwrap();
+    wait_focus(&c, "confirm-cancel").await;
+    let shift_tab = format!("{}{}{}", char::from(Key::Shift), char::from(Key::Tab), char::from(Key::Null));
+    c.active_element().await.unwrap().send_keys(&shift_tab).await.unwrap();
+    wait_focus(&c, "confirm-ok").await;
+    // Escape closes it without acting, and the focus goes back to the Revoke button.
+    c.active_element().await.unwrap().send_keys(&char::from(Key::Escape).to_string()).await.unwrap();
+    wait_gone(&c, "[role='alertdialog']").await;
+    wait_focus(&c, "revoke").await;
+    assert!(c.find_all(Locator::Css(&format!(".key-row.revoked[data-id='{id}']"))).await.unwrap().is_empty());
+    c.active_element().await.unwrap().send_keys(&enter).await.unwrap();
+    wait_css(&c, "[role='alertdialog']").await;
     shot(&c, "revoke-confirm.png").await;
     c.find(Locator::Css("#confirm-ok")).await.unwrap().click().await.unwrap();
     wait_css(&c, "#key-detail .badge-revoked").await;
     wait_css(&c, &format!(".key-row.revoked[data-id='{id}']")).await;
-    assert!(c.find(Locator::Css("#key-detail #reveal")).await.unwrap().attr("disabled").await.unwrap().is_some());
+    assert!(attr_of(&c, "#key-detail #reveal", "disabled").await.is_some());
     shot(&c, "revoked-detail.png").await;
 
     // The app and the CLI agree: one database.
@@ -242,6 +278,9 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     // Settings: a 5 s clipboard and the dark theme, saved where the CLI reads them.
     c.find(Locator::Css("#nav-settings")).await.unwrap().click().await.unwrap();
     let seconds = wait_css(&c, "#set-clipboard").await;
+    // The navigation says which screen is current, for screen readers.
+    wait_css(&c, "#nav-settings[aria-current='page']").await;
+    assert!(c.find_all(Locator::Css("#nav-keys[aria-current]")).await.unwrap().is_empty());
     // WebKitWebDriver types into a number input only once it has focus; clear() leaves it alone.
     let tab = char::from(Key::Tab);
     seconds.click().await.unwrap();
@@ -259,7 +298,7 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     wait_css(&c, &format!("#key-detail[data-id='{stripe}']")).await;
     c.find(Locator::Css("#reveal")).await.unwrap().click().await.unwrap();
     wait_css(&c, "#secret-value.revealed").await;
-    assert_eq!(c.find(Locator::Css("#secret-value")).await.unwrap().text().await.unwrap(), stripe_value);
+    assert_eq!(text_of(&c, "#secret-value").await, stripe_value);
     shot(&c, "revealed-dark.png").await;
     c.find(Locator::Css("#reveal")).await.unwrap().click().await.unwrap();
     wait_gone(&c, "#secret-value.revealed").await;
@@ -316,13 +355,13 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
     c.find(Locator::Css("#nav-inspector")).await.unwrap().click().await.unwrap();
     wait_css(&c, "#inspect-token").await.send_keys(token).await.unwrap();
     wait_css(&c, "#verdict[data-verdict='expired']").await;
-    let diagnosis = c.find(Locator::Css("#diagnosis")).await.unwrap().text().await.unwrap();
+    let diagnosis = text_of(&c, "#diagnosis").await;
     assert!(diagnosis.contains("Expired 2 min ago"), "{diagnosis}");
     assert!(diagnosis.contains("signed with 'Staging app client secret' (revoked"), "{diagnosis}");
     assert!(diagnosis.contains("60 s — a Shopify session token"), "{diagnosis}");
     wait_css(&c, "#countdown.expired").await;
     wait_css(&c, "#segments .seg-s").await;
-    assert!(c.find(Locator::Css("#claims")).await.unwrap().text().await.unwrap().contains("client-staging"));
+    assert!(text_of(&c, "#claims").await.contains("client-staging"));
     shot(&c, "inspector-expired.png").await;
 
     // Checked against the prod app's secret: invalid signature, and the staging secret is named.
@@ -332,14 +371,13 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
         .to_string();
     c.find(Locator::Css("#inspect-key")).await.unwrap().select_by_value(&prod).await.unwrap();
     wait_css(&c, "#verdict[data-verdict='invalid_signature']").await;
-    let diagnosis = c.find(Locator::Css("#diagnosis")).await.unwrap().text().await.unwrap();
+    let diagnosis = text_of(&c, "#diagnosis").await;
     assert!(diagnosis.contains("signed with 'Staging app client secret'"), "{diagnosis}");
     shot(&c, "inspector-invalid-signature.png").await;
 
     // Kept in the history on request — header and claims only: the signature is in no file.
     visible(&c, "#save-history").await.click().await.unwrap();
-    let entry = visible(&c, "#history .history-item").await;
-    assert!(entry.text().await.unwrap().contains("Shopify session token"));
+    assert!(text_of(&c, "#history .history-item").await.contains("Shopify session token"));
     let signature = token.rsplit('.').next().unwrap();
     for f in s.files() {
         let bytes = std::fs::read(&f).unwrap();
@@ -354,7 +392,7 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
     visible(&c, "#minted-token").await;
     visible(&c, ".minted .btn").await.click().await.unwrap();
     wait_css(&c, "#verdict[data-verdict='valid']").await;
-    let countdown = c.find(Locator::Css("#countdown")).await.unwrap().text().await.unwrap();
+    let countdown = text_of(&c, "#countdown").await;
     assert!(countdown.starts_with("expires in"), "{countdown}");
     shot(&c, "inspector-valid.png").await;
     c.close().await.unwrap();
@@ -377,7 +415,20 @@ async fn click(c: &Client, css: &str) {
 }
 
 async fn text(c: &Client, css: &str) -> String {
-    wait_css(c, css).await.text().await.unwrap()
+    text_of(c, css).await
+}
+
+/// An attribute of the element `css` matches, looked up again if the page re-rendered under it.
+async fn attr_of(c: &Client, css: &str, name: &str) -> Option<String> {
+    let mut last = String::new();
+    for _ in 0..50 {
+        match wait_css(c, css).await.attr(name).await {
+            Ok(v) => return v,
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}[{name}] could not be read: {last}");
 }
 
 /// Waits until the element's text contains `want`.
@@ -601,6 +652,28 @@ fn answer_file_dialog(title: &str, path: &std::path::Path) {
         }
     }
     panic!("the dialog {title:?} never accepted {}", path.display());
+}
+
+/// Gives `css` the keyboard focus, as Tab would.
+async fn focus(c: &Client, css: &str) {
+    let e = visible(c, css).await;
+    c.execute("arguments[0].focus()", vec![serde_json::to_value(&e).unwrap()]).await.unwrap();
+}
+
+/// Waits until the element with `id` has the focus.
+async fn wait_focus(c: &Client, id: &str) {
+    let mut last = None;
+    for _ in 0..100 {
+        if let Ok(e) = c.active_element().await {
+            last = e.attr("id").await.ok().flatten();
+            if last.as_deref() == Some(id) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shot(c, "failure.png").await;
+    panic!("#{id} never got the focus (it is on {last:?})");
 }
 
 async fn text_of(c: &Client, css: &str) -> String {

@@ -21,8 +21,9 @@ fn a_generic_key_is_checked_through_its_probe_and_the_history_says_when_it_stopp
     let id = s.add("Payments API", &value, &["--provider", "payments"]);
 
     let unset = s.run(&["--json", "check", &id]);
-    assert_eq!((unset.code, unset.error_code().as_str()), (1, "invalid_input"), "{unset:?}");
-    assert!(unset.error()["message"].as_str().unwrap().contains("keyden keys probe"));
+    assert_eq!((unset.code, unset.error_code().as_str()), (1, "no_check_method"), "{unset:?}");
+    assert!(unset.error()["message"].as_str().unwrap().contains("no way to check 'Payments API'"), "{unset:?}");
+    assert!(unset.error()["hint"].as_str().unwrap().contains("keyden keys probe"), "{unset:?}");
 
     let bad = s.run(&[
         "--json",

@@ -2,6 +2,7 @@
 
 use crate::components::icon::Icon;
 use crate::components::toast::{Toast, ToastHost};
+use crate::context::AppContext;
 use crate::ipc;
 use crate::screens::{
     accounts::AccountsScreen, env_files::EnvFilesScreen, inspector::InspectorScreen, keys::KeysScreen,
@@ -20,27 +21,41 @@ enum Screen {
     Settings,
 }
 
-/// Shared by every screen: the settings in force and a way to say something briefly.
-#[derive(Clone, PartialEq)]
-pub struct AppContext {
-    pub settings: Settings,
-    pub set_settings: Callback<Settings>,
-    pub toast: Callback<Toast>,
+thread_local! {
+    /// Follows the OS's light/dark preference while the setting is "System".
+    static OS_THEME: std::cell::RefCell<Option<gloo_events::EventListener>> = const { std::cell::RefCell::new(None) };
 }
 
+fn set_theme_attribute(dark: bool) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
+    }
+}
+
+/// The stylesheet knows two palettes, chosen by `data-theme`; "System" is resolved here, and kept in
+/// step with the OS while it is the setting.
 fn apply_theme(theme: Theme) {
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
-        return;
+    let query = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+    let os_dark = query.as_ref().is_some_and(|q| q.matches());
+    set_theme_attribute(match theme {
+        Theme::System => os_dark,
+        Theme::Light => false,
+        Theme::Dark => true,
+    });
+    let follow = match (theme, query) {
+        (Theme::System, Some(q)) => {
+            let watched = q.clone();
+            Some(gloo_events::EventListener::new(&q, "change", move |_| set_theme_attribute(watched.matches())))
+        }
+        _ => None,
     };
-    let _ = match theme {
-        Theme::System => root.remove_attribute("data-theme"),
-        Theme::Light => root.set_attribute("data-theme", "light"),
-        Theme::Dark => root.set_attribute("data-theme", "dark"),
-    };
+    OS_THEME.with(|listener| *listener.borrow_mut() = follow);
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
+    // The OS's theme from the first frame, before the saved setting has arrived.
+    use_state(|| apply_theme(Theme::System));
     let screen = use_state(|| Screen::Keys);
     let settings = use_state(Settings::default);
     let toasts = use_reducer(Toasts::default);
@@ -120,6 +135,7 @@ pub fn app() -> Html {
         let active = *screen == target;
         html! {
             <button class={classes!("nav-item", active.then_some("active"))} id={format!("nav-{}", label.to_lowercase().replace(' ', "-"))}
+                    aria-current={active.then_some("page")}
                     onclick={Callback::from(move |_| screen.set(target))}>
                 {icon.view()}{label}
             </button>

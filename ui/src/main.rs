@@ -3,6 +3,8 @@
 
 mod app;
 mod components;
+mod context;
+mod hooks;
 mod ipc;
 mod screens;
 mod time;

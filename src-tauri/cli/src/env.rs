@@ -48,7 +48,7 @@ pub async fn run(vault: &Vault, args: RunArgs) -> Result<u8, Failure> {
         let masker = || Masker::new(values()).map_err(env::EnvError::from);
         Some((masker()?, masker()?))
     };
-    vault.database().close().await;
+    vault.close().await;
 
     let mut cmd = Command::new(&args.command[0]);
     cmd.args(&args.command[1..]);
@@ -79,7 +79,7 @@ pub async fn inject(
                 .lock()
                 .take(MAX_TEMPLATE_BYTES + 1)
                 .read_to_end(&mut raw)
-                .map_err(crate::run::io_failure)?;
+                .map_err(crate::failure::io_failure)?;
             if raw.len() as u64 > MAX_TEMPLATE_BYTES {
                 return Err(Failure::failed(
                     "file_too_large",
@@ -104,7 +104,7 @@ pub async fn inject(
         Some(path) => files::write_private(&path, rendered.as_bytes(), force)?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes()).and_then(|()| out.flush()).map_err(crate::run::io_failure)?;
+            out.write_all(rendered.as_bytes()).and_then(|()| out.flush()).map_err(crate::failure::io_failure)?;
         }
     }
     Ok(())

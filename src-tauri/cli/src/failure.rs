@@ -37,6 +37,11 @@ impl Failure {
     }
 }
 
+/// A read or write of Keyden's own streams or files failed.
+pub fn io_failure(e: std::io::Error) -> Failure {
+    Failure::failed("io", e.to_string(), None)
+}
+
 impl<E: Coded> From<E> for Failure {
     fn from(e: E) -> Self {
         let mut reply = e.to_reply();
@@ -54,6 +59,7 @@ fn with_command(code: &str, hint: Option<String>) -> Option<String> {
         "one_active_key" => "`keyden keys revoke ID --yes` revokes it",
         "remote_key_missing" => "`keyden sync` does it",
         "consent_needed" => "run it again with --yes",
+        "no_check_method" => "`keyden keys probe KEY --url URL --header 'Authorization: Bearer {key}'`",
         "file_exists" => "--force replaces it",
         "database_unavailable" => "or pass --data-dir",
         "secret_empty" => "or pipe it in: `printf %s \"$KEY\" | keyden keys add … --secret-stdin`",

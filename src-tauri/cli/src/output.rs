@@ -1,6 +1,8 @@
 //! Human-readable output. JSON output is the protocol types themselves, serialized.
 
-use keyden_core::protocol::{AuditEntry, CheckOutcome, HealthCheck, KeyDetail, KeyRecord, KeyStatus, RemoteState};
+use keyden_core::protocol::{
+    AuditEntry, CheckOutcome, Health, HealthCheck, KeyDetail, KeyRecord, KeyStatus, RemoteState,
+};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -191,18 +193,18 @@ pub fn audit_lines(entries: &[AuditEntry], with_key: bool) -> String {
 /// Health history, newest first, with when the key last worked and since when it fails.
 pub fn check_lines(checks: &[HealthCheck], now: i64) -> String {
     let mut out = String::new();
-    let last_ok = checks.iter().find(|c| c.outcome == CheckOutcome::Accepted).map(|c| c.at);
-    let failing_since = checks.iter().take_while(|c| c.outcome != CheckOutcome::Accepted).last().map(|c| c.at);
-    match (last_ok, failing_since) {
-        (Some(ok), Some(since)) => out.push_str(&format!(
+    match Health::of(checks) {
+        Health::Failing { last_ok, since } => out.push_str(&format!(
             "  last worked {} ({}); failing since {} ({})\n",
-            instant(ok),
-            relative(ok, now),
+            instant(last_ok),
+            relative(last_ok, now),
             instant(since),
             relative(since, now)
         )),
-        (Some(ok), None) => out.push_str(&format!("  last worked {} ({})\n", instant(ok), relative(ok, now))),
-        (None, _) => out.push_str("  never accepted in a recorded check\n"),
+        Health::Working { last_ok } => {
+            out.push_str(&format!("  last worked {} ({})\n", instant(last_ok), relative(last_ok, now)))
+        }
+        Health::NeverAccepted | Health::NeverChecked => out.push_str("  never accepted in a recorded check\n"),
     }
     for c in checks.iter().take(20) {
         let status = c.http_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into());

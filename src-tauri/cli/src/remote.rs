@@ -9,7 +9,7 @@ use keyden_core::protocol::{
     ProviderKind, RotationReport, SyncReport,
 };
 use keyden_core::providers::accounts::AccountSpec;
-use keyden_core::providers::Providers;
+use keyden_core::providers::{registry, Providers};
 use keyden_core::secret::SecretValue;
 use std::io::{IsTerminal, Read};
 
@@ -25,10 +25,10 @@ fn out<T: serde::Serialize>(json: bool, value: &T, human: String) {
 fn stdin_value(what: &str) -> Result<String, Failure> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        return rpassword::prompt_password(format!("{what} (hidden): ")).map_err(crate::run::io_failure);
+        return rpassword::prompt_password(format!("{what} (hidden): ")).map_err(crate::failure::io_failure);
     }
     let mut buf = Vec::new();
-    stdin.lock().take(64 * 1024 + 1).read_to_end(&mut buf).map_err(crate::run::io_failure)?;
+    stdin.lock().take(64 * 1024 + 1).read_to_end(&mut buf).map_err(crate::failure::io_failure)?;
     String::from_utf8(buf).map_err(|_| Failure::failed("invalid_input", format!("the {what} is not UTF-8 text"), None))
 }
 
@@ -123,14 +123,14 @@ pub async fn sync(p: &Providers<'_>, account: Option<String>, json: bool) -> Res
             .list_accounts()
             .await?
             .into_iter()
-            .filter(|a| a.provider == ProviderKind::Medusa)
+            .filter(|a| registry::get(a.provider).info().capabilities.sync)
             .map(|a| a.name)
             .collect(),
     };
     if names.is_empty() {
         return Err(Failure::failed(
             "no_accounts",
-            "there is no Medusa account to sync",
+            "there is no account whose provider lists its keys",
             Some("add one with `keyden accounts add medusa …`".into()),
         ));
     }

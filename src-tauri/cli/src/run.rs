@@ -1,7 +1,7 @@
 //! Dispatch: one core call per command, then output. Nothing here decides a rule.
 
 use crate::args::{AddArgs, Cli, Command, EnvCommand, KeysCommand, KindArg, ListArgs, SortArg, StatusArg};
-use crate::failure::Failure;
+use crate::failure::{io_failure, Failure};
 use crate::output;
 use keyden_core::env::import::ImportOptions;
 use keyden_core::protocol::{KeyEdit, KeyKind, KeyQuery, KeyStatus, SortField};
@@ -63,32 +63,32 @@ async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), F
             let secret_source = (a.secret_stdin, a.title.clone());
             let meta = new_key_meta(a)?;
             let secret = read_secret(secret_source.0, &secret_source.1)?;
-            let key = vault.add(meta, secret).await?;
+            let key = keyden.add_key(meta, secret).await?;
             print(&key, format!("Added '{}' ({}), {}.\n", key.title, key.id, key.redacted));
         }
         Command::Keys(KeysCommand::List(l)) => {
-            let list = vault.list(&query(l)).await?;
+            let list = keyden.list_keys(&query(l)).await?;
             print(&list.keys, output::key_table(&list.keys, list.now, soon));
         }
         Command::Keys(KeysCommand::Show { key }) => {
-            let detail = vault.detail(&key).await?;
+            let detail = keyden.key_detail(&key).await?;
             print(&detail, output::key_detail(&detail, now, soon));
         }
         Command::Keys(KeysCommand::Edit { key, title, notes }) => {
             if title.is_none() && notes.is_none() {
                 return Err(Failure::usage("nothing_to_edit", "nothing to change", "pass --title T and/or --notes N"));
             }
-            let k = providers.edit_key(&key, KeyEdit { title, notes }).await?;
+            let k = keyden.edit_key(&key, KeyEdit { title, notes }).await?;
             print(&k, format!("Updated '{}' ({}){}.\n", k.title, k.id, remote_too(&k)));
         }
         Command::Keys(KeysCommand::Revoke { key, yes }) => {
             confirm(yes, "revoke", &key)?;
-            let k = providers.revoke_key(&key).await?;
+            let k = keyden.revoke_key(&key).await?;
             print(&k, format!("Revoked '{}' ({}){}. Revoke is final.\n", k.title, k.id, remote_too(&k)));
         }
         Command::Keys(KeysCommand::Delete { key, yes }) => {
             confirm(yes, "delete", &key)?;
-            let k = providers.delete_key(&key).await?;
+            let k = keyden.delete_key(&key).await?;
             print(&k, format!("Deleted '{}' ({}) and its keyring entry{}.\n", k.title, k.id, remote_too(&k)));
         }
         Command::Keys(KeysCommand::Create { account, title, kind }) => {
@@ -110,13 +110,13 @@ async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), F
         Command::Check { key } => crate::remote::check(&providers, &key, json).await?,
         Command::Minis(cmd) => crate::remote::minis(&providers, cmd, json).await?,
         Command::Get { key } => {
-            let (_, secret) = vault.use_secret(&key, Use::Reveal, "printed by `keyden get`").await?;
+            let (_, secret) = keyden.use_secret(&key, Use::Reveal, "printed by `keyden get`").await?;
             let mut out = std::io::stdout().lock();
             let newline = if out.is_terminal() { "\n" } else { "" };
             write!(out, "{}{newline}", secret.expose()).and_then(|_| out.flush()).map_err(io_failure)?;
         }
         Command::Copy { key } => {
-            let (k, secret) = vault.use_secret(&key, Use::Copy, "").await?;
+            let (k, secret) = keyden.use_secret(&key, Use::Copy, "").await?;
             let seconds = settings.clipboard_clear_seconds;
             crate::clipboard::copy_detached(&secret, seconds)?;
             let receipt = serde_json::json!({ "id": k.id, "clears_in_seconds": seconds });
@@ -127,7 +127,7 @@ async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), F
             for pair in &env {
                 let (var, key) = crate::exec::parse_pair(pair)?;
                 let (_, secret) =
-                    vault.use_secret(key, Use::Inject, &format!("env {var} for `{}`", command[0])).await?;
+                    keyden.use_secret(key, Use::Inject, &format!("env {var} for `{}`", command[0])).await?;
                 vars.push((var.to_string(), secret));
             }
             keyden.close().await;
@@ -168,10 +168,6 @@ mod erased {
             serde_json::to_string_pretty(self).expect("protocol types serialize")
         }
     }
-}
-
-pub fn io_failure(e: std::io::Error) -> Failure {
-    Failure::failed("io", e.to_string(), None)
 }
 
 fn confirm(yes: bool, verb: &str, key: &str) -> Result<(), Failure> {

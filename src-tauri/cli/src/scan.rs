@@ -75,10 +75,10 @@ fn human(report: &ScanReport, staged: bool) -> String {
 
 /// Writes the pre-commit hook: this very binary, on this data directory when one was named.
 pub fn install_hook(data_dir: Option<&Path>, force: bool, json: bool) -> Result<(), Failure> {
-    let exe = std::env::current_exe().map_err(crate::run::io_failure)?;
+    let exe = std::env::current_exe().map_err(crate::failure::io_failure)?;
     let mut command = format!("exec {}", shell_quote(&exe.to_string_lossy()));
     if let Some(dir) = data_dir {
-        let dir = std::path::absolute(dir).map_err(crate::run::io_failure)?;
+        let dir = std::path::absolute(dir).map_err(crate::failure::io_failure)?;
         command.push_str(&format!(" --data-dir {}", shell_quote(&dir.to_string_lossy())));
     }
     command.push_str(" scan --staged");

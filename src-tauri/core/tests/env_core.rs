@@ -68,6 +68,12 @@ async fn fixture() -> Fixture {
 }
 
 /// A token key added straight to the vault.
+/// Revokes as the skins do: through the providers layer.
+async fn revoke(f: &Fixture, id: &str) {
+    let http = keyden_core::providers::http::Http::from_env();
+    keyden_core::providers::Providers::new(&f.vault, &http).revoke_key(id).await.unwrap();
+}
+
 async fn token(f: &Fixture, title: &str, value: &str) -> keyden_core::protocol::KeyRecord {
     let meta = NewKeyMeta { title: title.into(), kind: Some(KeyKind::Token), ..Default::default() };
     f.vault.add(meta, secret(value)).await.unwrap()
@@ -176,7 +182,7 @@ async fn a_value_the_vault_holds_is_referred_to_never_stored_twice() {
 async fn a_revoked_value_is_left_in_the_file_with_the_reason() {
     let f = fixture().await;
     let old = token(&f, "Old", GITHUB).await;
-    f.vault.revoke(&old.id).await.unwrap();
+    revoke(&f, &old.id).await;
     let path = write_env(&f, &format!("GH_TOKEN={GITHUB}\n"));
     let report = import::apply(&f.vault, &path, &ImportOptions::default()).await.unwrap();
     let EnvLineClass::Secret { action: ImportAction::Skip { reason }, .. } = &report.file.lines[0].class else {
@@ -316,7 +322,7 @@ async fn run_resolution_reads_every_value_in_one_session_and_audits_each_key_onc
 async fn a_revoked_or_missing_reference_stops_before_any_value_is_read() {
     let f = fixture().await;
     let k = token(&f, "Gone soon", GITHUB).await;
-    f.vault.revoke(&k.id).await.unwrap();
+    revoke(&f, &k.id).await;
     let path = write_env(&f, "OK=plain\nTOKEN=keyden://Gone%20soon\n");
     let bulk = f.store.bulk_gets.load(SeqCst);
     let err = env::resolve(&f.vault, env::from_file(&path).unwrap(), Use::Inject, "").await.err().unwrap();
@@ -380,7 +386,7 @@ async fn scan_finds_copies_of_vault_secrets_and_known_shapes_honouring_gitignore
     assert_eq!(report.vault_secrets(), 2);
     assert_eq!(report.files_skipped, 1, "the binary");
     // Revoked keys are still recognised, and say so.
-    f.vault.revoke(&k.id).await.unwrap();
+    revoke(&f, &k.id).await;
     let index = scan::index(&f.vault).await.unwrap();
     let report = scan::scan_paths(&index, &[root.join("src")]).unwrap();
     assert!(matches!(&report.findings[0].what, FindingKind::VaultSecret { key } if key.status == KeyStatus::Revoked));

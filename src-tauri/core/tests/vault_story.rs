@@ -42,8 +42,11 @@ async fn a_key_lives_in_the_os_keyring_and_only_metadata_in_sqlite() {
     assert_eq!(many, [Some("tok_second_value_123".to_string()), None, Some(value.clone())]);
     let (_, revealed) = vault.use_secret(&key.id, Use::Reveal, "").await.unwrap();
     assert_eq!(revealed.expose(), value);
-    vault.revoke(&key.id).await.unwrap();
-    vault.delete(&key.id).await.unwrap();
+    // Revoke and delete as the skins do: through the providers layer (a local key goes straight on).
+    let http = keyden_core::providers::http::Http::from_env();
+    let providers = keyden_core::providers::Providers::new(&vault, &http);
+    providers.revoke_key(&key.id).await.unwrap();
+    providers.delete_key(&key.id).await.unwrap();
     assert!(keyring.get(&key.id).unwrap().is_none(), "delete removes the keyring entry");
     assert_eq!(vault.list(&KeyQuery::default()).await.unwrap().facets.total, 1, "only the other key is left");
 }

@@ -77,6 +77,8 @@ commands! {
     ClearInspectionHistory = "clear_inspection_history" {} -> ();
 
     // Providers.
+    /// What each provider is and can do, from the core's registry.
+    ListProviders = "list_providers" {} -> Vec<ProviderInfo>;
     ListAccounts = "list_accounts" {} -> Vec<Account>;
     /// Tries the credentials before the account is kept.
     AddAccount = "add_account" { account: NewAccount } -> Account;

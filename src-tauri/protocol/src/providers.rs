@@ -1,6 +1,7 @@
 //! Provider accounts, sync, health checks, Shop Minis verification and rotation: the IPC types of issue 4.
 //! Credentials travel UI → backend only (`NewAccount`), never back.
 
+use crate::KeyKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,14 +33,49 @@ impl ProviderKind {
             ProviderKind::ShopMinis => "Shop Minis",
         }
     }
+}
 
-    /// Where the provider's API lives unless the account says otherwise.
-    pub fn default_url(self) -> Option<&'static str> {
-        match self {
-            ProviderKind::Medusa => None,
-            ProviderKind::ShopMinis => Some("https://server.shop.app"),
-        }
-    }
+/// What a provider can do, as the core's registry says: the CLI and the UI offer an action when its
+/// capability is there, and never test a provider's kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    /// Lists its keys, so that an account can be mirrored (sync).
+    pub sync: bool,
+    /// Creates keys at the provider (and so rotates them).
+    pub create: bool,
+    /// Renames, revokes and deletes a linked key at the provider.
+    pub manage: bool,
+    /// Says whether it still accepts a key (a health check).
+    pub check: bool,
+    /// Verifies its users' tokens with the account's key (Shop Minis).
+    pub verify_user_tokens: bool,
+}
+
+/// One way to sign in to a provider, with the words a form needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthMethod {
+    pub auth: AccountAuth,
+    /// "Email and password".
+    pub label: String,
+    /// The login field's label ("Admin email"), when the method has one.
+    pub login_label: Option<String>,
+    /// The secret field's label ("Password", "Secret key (sk_…)").
+    pub secret_label: String,
+}
+
+/// A provider as the registry describes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderInfo {
+    pub kind: ProviderKind,
+    /// "Medusa v2 (Admin API)".
+    pub title: String,
+    /// Where its API lives unless the account says otherwise.
+    pub default_url: Option<String>,
+    /// The first is the default.
+    pub auth_methods: Vec<AuthMethod>,
+    /// The key types it creates.
+    pub creates: Vec<KeyKind>,
+    pub capabilities: Capabilities,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -238,6 +274,37 @@ pub struct HealthCheck {
     pub message: String,
 }
 
+/// What a key's check history (newest first) says, as both skins word it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    NeverChecked,
+    /// Checked, never accepted.
+    NeverAccepted,
+    Working {
+        last_ok: i64,
+    },
+    /// Accepted at `last_ok`, refused or unanswered in every check since `since`.
+    Failing {
+        last_ok: i64,
+        since: i64,
+    },
+}
+
+impl Health {
+    pub fn of(checks: &[HealthCheck]) -> Health {
+        if checks.is_empty() {
+            return Health::NeverChecked;
+        }
+        let last_ok = checks.iter().find(|c| c.outcome == CheckOutcome::Accepted).map(|c| c.at);
+        let failing_since = checks.iter().take_while(|c| c.outcome != CheckOutcome::Accepted).last().map(|c| c.at);
+        match (last_ok, failing_since) {
+            (Some(last_ok), Some(since)) => Health::Failing { last_ok, since },
+            (Some(last_ok), None) => Health::Working { last_ok },
+            (None, _) => Health::NeverAccepted,
+        }
+    }
+}
+
 /// The Shop Minis user token's clock and the API key's standing, side by side.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MinisVerification {
@@ -299,4 +366,23 @@ pub struct Reminder {
     pub key_id: String,
     pub title: String,
     pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(at: i64, outcome: CheckOutcome) -> HealthCheck {
+        HealthCheck { key_id: "k".into(), at, outcome, http_status: None, latency_ms: 1, message: String::new() }
+    }
+
+    #[test]
+    fn health_names_when_a_key_last_worked_and_since_when_it_fails() {
+        use CheckOutcome::*;
+        assert_eq!(Health::of(&[]), Health::NeverChecked);
+        assert_eq!(Health::of(&[check(3, Rejected), check(2, Error)]), Health::NeverAccepted);
+        assert_eq!(Health::of(&[check(5, Accepted), check(4, Rejected)]), Health::Working { last_ok: 5 });
+        let failing = [check(9, Rejected), check(8, Error), check(7, Accepted), check(6, Rejected)];
+        assert_eq!(Health::of(&failing), Health::Failing { last_ok: 7, since: 8 });
+    }
 }

@@ -2,14 +2,17 @@
 //! server first (the connection test), so a wrong URL or password is said now, not at the first sync.
 //! The password / key field is cleared whatever the outcome.
 
+use crate::components::modal::Modal;
 use crate::ipc;
 use keyden_protocol::commands::*;
-use keyden_protocol::{Account, AccountAuth, ErrorReply, NewAccount, ProviderKind};
+use keyden_protocol::{Account, ErrorReply, NewAccount, ProviderInfo};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct AccountDialogProps {
+    /// The providers the core's registry lists: the form is built from their facts.
+    pub providers: Vec<ProviderInfo>,
     pub on_added: Callback<Account>,
     pub on_cancel: Callback<()>,
 }
@@ -20,40 +23,41 @@ fn value(r: &NodeRef) -> String {
 
 #[function_component(AccountDialog)]
 pub fn account_dialog(p: &AccountDialogProps) -> Html {
-    let provider = use_state(|| ProviderKind::Medusa);
-    let auth = use_state(|| AccountAuth::Emailpass);
+    // Which provider and which of its sign-in methods, by position in the registry's lists.
+    let chosen = use_state(|| (0usize, 0usize));
     let (name, url, login, secret) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
     let error = use_state(|| None::<ErrorReply>);
     let busy = use_state(|| false);
+    let info = p.providers.get(chosen.0).cloned();
+    let method = info.as_ref().and_then(|i| i.auth_methods.get(chosen.1).cloned());
 
     let on_provider = {
-        let (provider, auth) = (provider.clone(), auth.clone());
+        let chosen = chosen.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let kind = ProviderKind::parse(&v).unwrap_or(ProviderKind::Medusa);
-            provider.set(kind);
-            auth.set(if kind == ProviderKind::Medusa { AccountAuth::Emailpass } else { AccountAuth::ApiKey });
+            let v = e.target_unchecked_into::<HtmlSelectElement>().selected_index();
+            chosen.set((usize::try_from(v).unwrap_or(0), 0));
         })
     };
     let on_auth = {
-        let auth = auth.clone();
+        let chosen = chosen.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            auth.set(AccountAuth::parse(&v).unwrap_or(AccountAuth::Emailpass));
+            let v = e.target_unchecked_into::<HtmlSelectElement>().selected_index();
+            chosen.set((chosen.0, usize::try_from(v).unwrap_or(0)));
         })
     };
     let onsubmit = {
         let refs = (name.clone(), url.clone(), login.clone(), secret.clone());
-        let (provider, auth, error, busy, on_added) =
-            (provider.clone(), auth.clone(), error.clone(), busy.clone(), p.on_added.clone());
+        let (kind, auth) = (info.as_ref().map(|i| i.kind), method.as_ref().map(|m| m.auth));
+        let (error, busy, on_added) = (error.clone(), busy.clone(), p.on_added.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            let (Some(provider), Some(auth)) = (kind, auth) else { return };
             let (name, url, login, secret) = refs.clone();
             let new = NewAccount {
                 name: value(&name),
-                provider: *provider,
+                provider,
                 base_url: value(&url),
-                auth: *auth,
+                auth,
                 login: value(&login),
                 secret: value(&secret),
             };
@@ -74,25 +78,15 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
             });
         })
     };
-    let onkeydown = {
-        let cancel = p.on_cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cancel.emit(());
-            }
-        })
+    let default_url = info.as_ref().and_then(|i| i.default_url.clone());
+    let url_placeholder = match &default_url {
+        Some(u) => format!("{u} (default)"),
+        None => "http://localhost:9000".to_string(),
     };
-    let medusa = *provider == ProviderKind::Medusa;
-    let secret_label = match *auth {
-        AccountAuth::Emailpass => "Password",
-        AccountAuth::SecretKey => "Secret key (sk_…)",
-        AccountAuth::ApiKey => "Admin API key",
-    };
+    let methods = info.as_ref().map(|i| i.auth_methods.clone()).unwrap_or_default();
 
     html! {
-        <div class="overlay" {onkeydown}>
-            <form class="dialog" role="dialog" aria-modal="true" aria-labelledby="account-title" {onsubmit} autocomplete="off" id="account-form">
-                <h2 id="account-title">{"Add a provider account"}</h2>
+        <Modal title="Add a provider account" id="account-form" on_close={p.on_cancel.clone()} on_submit={onsubmit}>
                 <p class="muted">{"Credentials go into the OS keyring. Keyden signs in now to test the connection."}</p>
                 if let Some(e) = &*error {
                     <div class="form-error" id="account-error" role="alert">
@@ -103,39 +97,39 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
                 <div class="form-grid">
                     <label>{"Provider"}
                         <select id="a-provider" onchange={on_provider}>
-                            <option value="medusa" selected={medusa}>{"Medusa v2 (Admin API)"}</option>
-                            <option value="shop-minis" selected={!medusa}>{"Shop Minis (Admin API)"}</option>
+                            { for p.providers.iter().enumerate().map(|(i, info)| html! {
+                                <option value={info.kind.as_str()} selected={i == chosen.0}>{&info.title}</option>
+                            }) }
                         </select>
                     </label>
                     <label>{"Name"}<span class="req">{"*"}</span>
-                        <input id="a-name" ref={name} required=true maxlength="100" placeholder={if medusa { "acme-store" } else { "my-mini" }} />
+                        <input id="a-name" ref={name} required=true maxlength="100" placeholder="acme-store" />
                     </label>
                     <label class="span-2">{"Server URL"}
-                        <input id="a-url" ref={url} required={medusa} spellcheck="false"
-                               placeholder={if medusa { "http://localhost:9000" } else { "https://server.shop.app (default)" }} />
+                        <input id="a-url" ref={url} required={default_url.is_none()} spellcheck="false" placeholder={url_placeholder} />
                     </label>
-                    if medusa {
+                    if methods.len() > 1 {
                         <label>{"Sign in with"}
                             <select id="a-auth" onchange={on_auth}>
-                                <option value="emailpass" selected={*auth == AccountAuth::Emailpass}>{"Admin email and password"}</option>
-                                <option value="secret-key" selected={*auth == AccountAuth::SecretKey}>{"A secret API key"}</option>
+                                { for methods.iter().enumerate().map(|(i, m)| html! {
+                                    <option value={m.auth.as_str()} selected={i == chosen.1}>{&m.label}</option>
+                                }) }
                             </select>
                         </label>
-                        if *auth == AccountAuth::Emailpass {
-                            <label>{"Email"}<input id="a-email" ref={login} type="email" required=true placeholder="admin@example.com" /></label>
-                        } else { <span /> }
                     }
-                    <label class="span-2">{secret_label}<span class="req">{"*"}</span>
+                    if let Some(label) = method.as_ref().and_then(|m| m.login_label.clone()) {
+                        <label>{label}<input id="a-email" ref={login} required=true spellcheck="false" /></label>
+                    } else if methods.len() > 1 { <span /> }
+                    <label class="span-2">{method.as_ref().map(|m| m.secret_label.clone()).unwrap_or_default()}<span class="req">{"*"}</span>
                         <input id="a-secret" ref={secret} type="password" required=true spellcheck="false" />
                     </label>
                 </div>
                 <div class="dialog-actions">
                     <button type="button" class="btn" onclick={p.on_cancel.reform(|_: MouseEvent| ())}>{"Cancel"}</button>
-                    <button type="submit" class="btn btn-primary" id="account-submit" disabled={*busy}>
+                    <button type="submit" class="btn btn-primary" id="account-submit" disabled={*busy || info.is_none()}>
                         { if *busy { "Testing connection…" } else { "Add and test connection" } }
                     </button>
                 </div>
-            </form>
-        </div>
+        </Modal>
     }
 }

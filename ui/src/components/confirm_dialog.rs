@@ -1,5 +1,7 @@
-//! A confirmation that says plainly what cannot be undone.
+//! A confirmation that says plainly what cannot be undone. Cancel has the focus when it opens: Enter
+//! or Space pressed by habit must not destroy anything.
 
+use crate::components::modal::Modal;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,24 +17,14 @@ pub struct ConfirmProps {
 pub fn confirm_dialog(p: &ConfirmProps) -> Html {
     let cancel = p.on_cancel.reform(|_: MouseEvent| ());
     let confirm = p.on_confirm.reform(|_: MouseEvent| ());
-    let onkeydown = {
-        let cancel = p.on_cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cancel.emit(());
-            }
-        })
-    };
     html! {
-        <div class="overlay" {onkeydown}>
-            <div class="dialog dialog-small" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title">
-                <h2 id="confirm-title">{&p.title}</h2>
-                <div class="dialog-body">{p.body.clone()}</div>
-                <div class="dialog-actions">
-                    <button class="btn" id="confirm-cancel" onclick={cancel}>{"Cancel"}</button>
-                    <button class="btn btn-danger" id="confirm-ok" onclick={confirm} autofocus=true>{&p.confirm_label}</button>
-                </div>
+        <Modal title={p.title.clone()} id="confirm-dialog" class="dialog-small" role="alertdialog"
+               on_close={p.on_cancel.clone()} initial_focus="#confirm-cancel">
+            <div class="dialog-body">{p.body.clone()}</div>
+            <div class="dialog-actions">
+                <button class="btn" id="confirm-cancel" onclick={cancel}>{"Cancel"}</button>
+                <button class="btn btn-danger" id="confirm-ok" onclick={confirm}>{&p.confirm_label}</button>
             </div>
-        </div>
+        </Modal>
     }
 }

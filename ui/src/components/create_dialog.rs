@@ -1,6 +1,7 @@
 //! The "new key" dialog: title and secret required, the rest optional. The secret is sent once, to
 //! the backend, and the field is cleared whatever the outcome.
 
+use crate::components::modal::Modal;
 use crate::ipc;
 use keyden_protocol::commands::*;
 use keyden_protocol::{ErrorReply, KeyKind, KeyRecord, NewKey};
@@ -87,23 +88,13 @@ pub fn create_dialog(p: &CreateProps) -> Html {
     };
 
     let cancel = p.on_cancel.reform(|_: MouseEvent| ());
-    let onkeydown = {
-        let cancel = p.on_cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cancel.emit(());
-            }
-        })
-    };
     let toggle_secret = {
         let show_secret = show_secret.clone();
         Callback::from(move |_: MouseEvent| show_secret.set(!*show_secret))
     };
 
     html! {
-        <div class="overlay" {onkeydown}>
-            <form class="dialog" role="dialog" aria-modal="true" aria-labelledby="create-title" {onsubmit} autocomplete="off">
-                <h2 id="create-title">{"New key"}</h2>
+        <Modal title="New key" id="create-form" on_close={p.on_cancel.clone()} on_submit={onsubmit}>
                 <p class="muted">{"The value goes straight into your OS keyring. Keyden's database keeps only its redacted form."}</p>
                 if let Some(e) = &*error {
                     <div class="form-error" id="create-error" role="alert">
@@ -148,7 +139,6 @@ pub fn create_dialog(p: &CreateProps) -> Html {
                         { if *busy { "Saving…" } else { "Save key" } }
                     </button>
                 </div>
-            </form>
-        </div>
+        </Modal>
     }
 }

@@ -1,6 +1,7 @@
 //! "New key" at a provider: title and type; then the secret, shown this once, with Copy (which copies
 //! from the keyring, so the clipboard-clearing rule applies). Closing forgets the value.
 
+use crate::components::modal::Modal;
 use crate::ipc;
 use keyden_protocol::commands::*;
 use keyden_protocol::{CreatedKey, ErrorReply, KeyKind};
@@ -10,7 +11,18 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct RemoteKeyProps {
     pub account: AttrValue,
+    /// The key types the account's provider creates (its registry entry).
+    pub kinds: Vec<KeyKind>,
     pub on_done: Callback<()>,
+}
+
+fn kind_label(k: KeyKind) -> &'static str {
+    match k {
+        KeyKind::Secret => "Secret key (Admin API)",
+        KeyKind::Publishable => "Publishable key (Store API)",
+        KeyKind::Token => "Token",
+        KeyKind::ClientSecret => "Client secret",
+    }
 }
 
 #[function_component(RemoteKeyDialog)]
@@ -58,12 +70,11 @@ pub fn remote_key_dialog(p: &RemoteKeyProps) -> Html {
     });
 
     html! {
-        <div class="overlay">
-            if let Some(c) = &*created {
-                <SecretOnce created={c.clone()} on_close={close} />
-            } else {
-                <form class="dialog dialog-small" role="dialog" aria-modal="true" {onsubmit} id="remote-key-form">
-                    <h2>{format!("New key at '{}'", p.account)}</h2>
+        if let Some(c) = &*created {
+            <SecretOnce created={c.clone()} on_close={close} />
+        } else {
+            <Modal title={format!("New key at '{}'", p.account)} id="remote-key-form" class="dialog-small"
+                   on_close={p.on_done.clone()} on_submit={onsubmit}>
                     <p class="muted">{"Created at the provider; its secret goes straight into the keyring and is shown once."}</p>
                     {error_box.unwrap_or_default()}
                     <div class="form-grid">
@@ -71,8 +82,7 @@ pub fn remote_key_dialog(p: &RemoteKeyProps) -> Html {
                             <input id="r-title" ref={title} required=true maxlength="200" placeholder="Deploy pipeline" /></label>
                         <label class="span-2">{"Type"}
                             <select id="r-type" ref={kind}>
-                                <option value="secret">{"Secret key (Admin API)"}</option>
-                                <option value="publishable">{"Publishable key (Store API)"}</option>
+                                { for p.kinds.iter().map(|k| html! { <option value={k.as_str()}>{kind_label(*k)}</option> }) }
                             </select></label>
                     </div>
                     <div class="dialog-actions">
@@ -81,9 +91,8 @@ pub fn remote_key_dialog(p: &RemoteKeyProps) -> Html {
                             { if *busy { "Creating…" } else { "Create key" } }
                         </button>
                     </div>
-                </form>
-            }
-        </div>
+            </Modal>
+        }
     }
 }
 
@@ -112,8 +121,8 @@ pub fn secret_once(p: &SecretOnceProps) -> Html {
         })
     };
     html! {
-        <div class="dialog dialog-small" role="dialog" aria-modal="true" id="secret-once-dialog">
-            <h2>{format!("'{}' created", c.key.title)}</h2>
+        <Modal title={format!("'{}' created", c.key.title)} id="secret-once-dialog" class="dialog-small"
+               on_close={p.on_close.clone()} initial_focus="#secret-once-copy">
             <p class="muted">{"This is the only time the provider shows this secret. It is already in your OS keyring; copy it now if something else needs it."}</p>
             <div class="secret-once" id="secret-once">{&c.secret}</div>
             if let Some(s) = *copied { <p class="small muted">{format!("Copied. The clipboard clears in {s} s.")}</p> }
@@ -122,6 +131,6 @@ pub fn secret_once(p: &SecretOnceProps) -> Html {
                 <button class="btn" id="secret-once-copy" onclick={on_copy}>{"Copy"}</button>
                 <button class="btn btn-primary" id="secret-once-done" onclick={p.on_close.reform(|_: MouseEvent| ())}>{"Done"}</button>
             </div>
-        </div>
+        </Modal>
     }
 }

@@ -25,16 +25,26 @@ pub struct ToastHostProps {
     pub toasts: Vec<Toast>,
 }
 
+fn toast_view(t: &Toast) -> Html {
+    html! {
+        <div class={classes!("toast", t.error.then_some("toast-error"))}>
+            <div>{&t.text}</div>
+            if let Some(h) = &t.hint { <div class="toast-hint">{h}</div> }
+        </div>
+    }
+}
+
+/// Two live regions: successes are announced when the reader is idle, failures at once.
 #[function_component(ToastHost)]
 pub fn toast_host(props: &ToastHostProps) -> Html {
     html! {
-        <div class="toasts" role="status" aria-live="polite">
-            { for props.toasts.iter().map(|t| html! {
-                <div class={classes!("toast", t.error.then_some("toast-error"))}>
-                    <div>{&t.text}</div>
-                    if let Some(h) = &t.hint { <div class="toast-hint">{h}</div> }
-                </div>
-            }) }
+        <div class="toasts">
+            <div role="alert" aria-live="assertive" class="toast-stack">
+                { for props.toasts.iter().filter(|t| t.error).map(toast_view) }
+            </div>
+            <div role="status" aria-live="polite" class="toast-stack">
+                { for props.toasts.iter().filter(|t| !t.error).map(toast_view) }
+            </div>
         </div>
     }
 }

@@ -2,16 +2,17 @@
 //! synced and an offline badge, create a key remotely (secret shown once), and for Shop Minis the
 //! user-token check with both clocks side by side. The key list itself works offline from the mirror.
 
-use crate::app::AppContext;
 use crate::components::account_dialog::AccountDialog;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::icon::Icon;
 use crate::components::remote_key_dialog::RemoteKeyDialog;
 use crate::components::toast::Toast;
+use crate::context::AppContext;
+use crate::hooks::run_command;
 use crate::ipc;
 use crate::time::{date, now, relative};
 use keyden_protocol::commands::*;
-use keyden_protocol::{Account, MinisTokenState, MinisVerification, ProviderKind};
+use keyden_protocol::{Account, MinisTokenState, MinisVerification, ProviderInfo};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -21,15 +22,21 @@ pub fn accounts_screen() -> Html {
     let accounts = use_state(|| None::<Vec<Account>>);
     let reload = use_state(|| 0u32);
     let adding = use_state(|| false);
+    let providers = use_state(Vec::<ProviderInfo>::new);
+    {
+        let providers = providers.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(list) = ipc::invoke(ListProviders {}).await {
+                    providers.set(list);
+                }
+            });
+        });
+    }
     {
         let (accounts, toast) = (accounts.clone(), ctx.toast.clone());
         use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match ipc::invoke(ListAccounts {}).await {
-                    Ok(a) => accounts.set(Some(a)),
-                    Err(e) => toast.emit(Toast::error(e)),
-                }
-            });
+            run_command(ListAccounts {}, toast, move |a| accounts.set(Some(a)));
         });
     }
     let bump = {
@@ -65,7 +72,10 @@ pub fn accounts_screen() -> Html {
         },
         Some(list) => html! {
             <div class="accounts-body" id="account-list">
-                { for list.iter().map(|a| html! { <AccountCard account={a.clone()} on_changed={bump.clone()} /> }) }
+                { for list.iter().map(|a| {
+                    let info = providers.iter().find(|i| i.kind == a.provider).cloned();
+                    html! { <AccountCard account={a.clone()} {info} on_changed={bump.clone()} /> }
+                }) }
             </div>
         },
     };
@@ -78,7 +88,7 @@ pub fn accounts_screen() -> Html {
             </div></header>
             {body}
             if *adding {
-                <AccountDialog on_added={on_added} on_cancel={{ let adding = adding.clone(); Callback::from(move |_| adding.set(false)) }} />
+                <AccountDialog providers={(*providers).clone()} on_added={on_added} on_cancel={{ let adding = adding.clone(); Callback::from(move |_| adding.set(false)) }} />
             }
         </div>
     }
@@ -87,6 +97,8 @@ pub fn accounts_screen() -> Html {
 #[derive(Properties, PartialEq)]
 struct CardProps {
     account: Account,
+    /// Its provider's registry entry: which actions the card offers.
+    info: Option<ProviderInfo>,
     on_changed: Callback<()>,
 }
 
@@ -155,12 +167,13 @@ fn account_card(p: &CardProps) -> Html {
     let t = now();
     let failed = a.last_sync_error.is_some();
     let offline = a.last_sync_failure == Some(keyden_protocol::SyncFailure::Unreachable);
-    let medusa = a.provider == ProviderKind::Medusa;
+    let can = p.info.as_ref().map(|i| i.capabilities).unwrap_or_default();
+    let method = p.info.as_ref().and_then(|i| i.auth_methods.iter().find(|m| m.auth == a.auth).cloned());
     let status = match (a.last_sync_at, failed) {
         (_, true) if offline => html! { <span class="badge badge-offline" id="offline-badge">{"Offline"}</span> },
         (_, true) => html! { <span class="badge badge-failing">{"Sync failed"}</span> },
         (Some(_), false) => html! { <span class="badge badge-synced">{"Synced"}</span> },
-        (None, false) if medusa => html! { <span class="badge badge-revoked">{"Never synced"}</span> },
+        (None, false) if can.sync => html! { <span class="badge badge-revoked">{"Never synced"}</span> },
         (None, false) => html! {},
     };
     let progress_bar = match (*syncing, *progress) {
@@ -183,10 +196,12 @@ fn account_card(p: &CardProps) -> Html {
                 <span class="chip">{a.provider.label()}</span>
                 {status}
                 <span class="spacer" />
-                if medusa {
+                if can.sync {
                     <button class="btn" id={format!("sync-{}", a.name)} onclick={on_sync} disabled={*syncing}>
                         {Icon::Refresh.view()}{ if *syncing { "Syncing…" } else { "Sync now" } }
                     </button>
+                }
+                if can.create {
                     <button class="btn btn-primary" id={format!("new-remote-{}", a.name)}
                             onclick={{ let creating = creating.clone(); Callback::from(move |_| creating.set(true)) }}>
                         {Icon::Plus.view()}{"New key"}
@@ -196,12 +211,12 @@ fn account_card(p: &CardProps) -> Html {
             {progress_bar}
             <dl class="meta">
                 <dt>{"Server"}</dt><dd><code>{&a.base_url}</code></dd>
-                <dt>{"Signs in with"}</dt><dd>{ match a.auth {
-                    keyden_protocol::AccountAuth::Emailpass => format!("{} (password in the keyring)", a.login),
-                    keyden_protocol::AccountAuth::SecretKey => "a secret key (HTTP Basic)".to_string(),
-                    keyden_protocol::AccountAuth::ApiKey => "an Admin API key (Bearer)".to_string(),
+                <dt>{"Signs in with"}</dt><dd>{ match (&method, a.login.is_empty()) {
+                    (Some(m), true) => format!("{} (in the keyring)", m.label),
+                    (Some(m), false) => format!("{} · {} (password in the keyring)", m.label, a.login),
+                    (None, _) => a.auth.as_str().to_string(),
                 } }</dd>
-                if medusa {
+                if can.sync {
                     <dt>{"Last synced"}</dt>
                     <dd class="last-synced">{ match a.last_sync_at {
                         Some(s) => html!{ <>{date(s)}<span class="muted">{format!(" · {} · {} keys", relative(s, t), a.remote_count.unwrap_or(0))}</span></> },
@@ -215,13 +230,13 @@ fn account_card(p: &CardProps) -> Html {
                 }
                 <dt>{"Policy"}</dt><dd>{ if a.one_active_secret { "One active secret key per user" } else { "Several active secret keys allowed" } }</dd>
             </dl>
-            if a.provider == ProviderKind::ShopMinis { <MinisCheck account={a.name.clone()} /> }
+            if can.verify_user_tokens { <MinisCheck account={a.name.clone()} /> }
             <div class="actions">
                 <span class="spacer" />
                 <button class="btn btn-ghost" onclick={{ let removing = removing.clone(); Callback::from(move |_| removing.set(true)) }}>{"Remove account"}</button>
             </div>
             if *creating {
-                <RemoteKeyDialog account={a.name.clone()}
+                <RemoteKeyDialog account={a.name.clone()} kinds={p.info.as_ref().map(|i| i.creates.clone()).unwrap_or_default()}
                     on_done={{ let (creating, changed) = (creating.clone(), p.on_changed.clone()); Callback::from(move |_| { creating.set(false); changed.emit(()); }) }} />
             }
             if *removing {

@@ -3,9 +3,9 @@
 //! with one click; and scan a folder for copies of vault secrets. Paths are picked with the system
 //! dialog or typed. No value is ever shown here: secrets appear redacted, plain values not at all.
 
-use crate::app::AppContext;
 use crate::components::icon::Icon;
 use crate::components::toast::Toast;
+use crate::context::AppContext;
 use crate::ipc;
 use keyden_protocol::commands::*;
 use keyden_protocol::{EnvFileView, EnvLine, EnvLineClass, FindingKind, ImportAction, KeyStatus, ScanReport};

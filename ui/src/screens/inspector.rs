@@ -2,40 +2,16 @@
 //! one, and explained — which clock ran out, which stored secret signed it. Nothing typed here is
 //! stored; the mint panel's tokens are shown, never kept.
 
-use crate::app::AppContext;
+use crate::components::inspection_view::{verdict_class, verdict_title, InspectionView};
 use crate::components::toast::Toast;
+use crate::context::AppContext;
+use crate::hooks::run_command;
 use crate::ipc;
-use crate::time::{date, now, relative};
+use crate::time::{now, relative};
 use keyden_protocol::commands::*;
-use keyden_protocol::{
-    ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyQuery, KeySource, MintRequest, Verdict,
-};
+use keyden_protocol::{ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyQuery, KeySource, MintRequest};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
-
-fn verdict_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Valid => "verdict-ok",
-        Verdict::Unverified => "verdict-info",
-        Verdict::Expired | Verdict::NotYetValid => "verdict-warn",
-        _ => "verdict-bad",
-    }
-}
-
-fn verdict_title(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Valid => "Valid",
-        Verdict::Unverified => "Decoded, not verified",
-        Verdict::Expired => "Expired",
-        Verdict::NotYetValid => "Not yet valid",
-        Verdict::InvalidSignature => "Invalid signature",
-        Verdict::WrongAudience => "Wrong audience",
-        Verdict::WrongIssuer => "Wrong issuer",
-        Verdict::Malformed => "Malformed",
-        Verdict::UnsupportedAlgorithm => "Unsupported algorithm",
-        Verdict::KeyMismatch => "Key mismatch",
-    }
-}
 
 /// The token's three segments, coloured; anything else shown as typed.
 fn segments(token: &str) -> Html {
@@ -53,13 +29,6 @@ fn segments(token: &str) -> Html {
     }
 }
 
-fn value_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 #[function_component(InspectorScreen)]
 pub fn inspector_screen() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
@@ -68,7 +37,7 @@ pub fn inspector_screen() -> Html {
     let error = use_state(|| None::<ErrorReply>);
     let vault_keys = use_state(Vec::<(String, String)>::new);
     let tick = use_state(now);
-    let seq = use_mut_ref(|| 0u32);
+    let latest = crate::hooks::use_latest();
     let minted = use_state(|| None::<String>);
     let history = use_state(Vec::<HistoryEntry>::new);
     let reload_history = {
@@ -117,18 +86,14 @@ pub fn inspector_screen() -> Html {
         let (result, error) = (result.clone(), error.clone());
         use_effect_with((*request).clone(), move |req| {
             let req = req.clone();
-            let mine = {
-                let mut s = seq.borrow_mut();
-                *s += 1;
-                *s
-            };
+            let ticket = latest.begin();
             if req.token.trim().is_empty() {
                 result.set(None);
                 error.set(None);
             } else {
                 wasm_bindgen_futures::spawn_local(async move {
                     let answer = ipc::invoke(InspectToken { request: req }).await;
-                    if *seq.borrow() != mine {
+                    if !latest.is_current(ticket) {
                         return;
                     }
                     match answer {
@@ -182,12 +147,7 @@ pub fn inspector_screen() -> Html {
                 lifetime: val(&refs.4).parse().unwrap_or(60),
             };
             let (minted, toast) = (minted.clone(), toast.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match ipc::invoke(MintToken { request: req }).await {
-                    Ok(m) => minted.set(Some(m.token)),
-                    Err(e) => toast.emit(Toast::error(e)),
-                }
-            });
+            run_command(MintToken { request: req }, toast, move |m| minted.set(Some(m.token)));
         })
     };
     let inspect_minted = {
@@ -208,14 +168,10 @@ pub fn inspector_screen() -> Html {
         let (request, reload_history, toast) = (request.clone(), reload_history.clone(), ctx.toast.clone());
         Callback::from(move |_: MouseEvent| {
             let (req, reload_history, toast) = ((*request).clone(), reload_history.clone(), toast.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match ipc::invoke(SaveInspection { request: req }).await {
-                    Ok(_) => {
-                        toast.emit(Toast::ok("Kept in the history, without the signature."));
-                        reload_history.emit(());
-                    }
-                    Err(e) => toast.emit(Toast::error(e)),
-                }
+            let said = toast.clone();
+            run_command(SaveInspection { request: req }, toast, move |_| {
+                said.emit(Toast::ok("Kept in the history, without the signature."));
+                reload_history.emit(());
             });
         })
     };
@@ -244,64 +200,6 @@ pub fn inspector_screen() -> Html {
         }
     };
 
-    let banner = match (&*result, &*error) {
-        (_, Some(e)) => html! {
-            <div class="verdict verdict-bad" id="verdict" data-verdict="error">
-                <div class="verdict-title">{&e.message}</div>
-                if let Some(h) = &e.hint { <div class="verdict-text">{h}</div> }
-            </div>
-        },
-        (Some(i), None) => html! {
-            <div class={classes!("verdict", verdict_class(i.verdict))} id="verdict" data-verdict={i.verdict.as_str()}>
-                <div class="verdict-title">
-                    {verdict_title(i.verdict)}
-                    if let Some(alg) = &i.alg { <span class="chip">{alg}</span> }
-                    { match &i.kind {
-                        keyden_protocol::TokenKind::ShopifySessionToken { shop } => html!{ <span class="chip">{format!("Shopify session token · {shop}")}</span> },
-                        keyden_protocol::TokenKind::MedusaJwt { actor_type } => html!{ <span class="chip">{format!("Medusa JWT · {actor_type}")}</span> },
-                        keyden_protocol::TokenKind::OpaqueKey { provider, kind, .. } => html!{ <span class="chip">{format!("{provider} {kind}")}</span> },
-                        _ => html!{},
-                    } }
-                </div>
-                <div class="verdict-text" id="diagnosis">{&i.diagnosis}</div>
-                if let Some(s) = &i.signer { <div class="verdict-text" id="signer">{format!("Signed with: {}", s.title)}</div> }
-            </div>
-        },
-        (None, None) => html! {
-            <div class="verdict verdict-info" id="verdict" data-verdict="none">
-                <div class="verdict-title">{"Paste a token"}</div>
-                <div class="verdict-text">{"A JWT (Shopify session token, Medusa JWT, any JWS) or an API key. It is decoded here, offline; nothing is stored."}</div>
-            </div>
-        },
-    };
-
-    let countdown = result.as_ref().and_then(|i| i.times.exp).map(|exp| {
-        let left = exp.saturating_sub(*tick);
-        html! {
-            <div class={classes!("countdown", (left <= 0).then_some("expired"))} id="countdown">
-                { if left > 0 { format!("expires in {left} s") } else { format!("expired {}", relative(exp, *tick)) } }
-            </div>
-        }
-    });
-
-    let claims_table = result.as_ref().and_then(|i| i.claims.as_ref()).and_then(|c| c.as_object()).map(|claims| {
-        html! {
-            <table class="claims" id="claims">
-                { for claims.iter().map(|(k, v)| {
-                    let time = matches!(k.as_str(), "iat" | "nbf" | "exp" | "auth_time").then(|| v.as_i64()).flatten();
-                    html! {
-                        <tr>
-                            <th>{k}</th>
-                            <td><code>{value_text(v)}</code>
-                                if let Some(t) = time { <div class="muted small">{format!("{} · {}", date(t), relative(t, *tick))}</div> }
-                            </td>
-                        </tr>
-                    }
-                }) }
-            </table>
-        }
-    });
-
     let key_options =
         vault_keys.iter().map(|(id, label)| html! { <option value={id.clone()}>{label}</option> }).collect::<Html>();
     html! {
@@ -313,22 +211,7 @@ pub fn inspector_screen() -> Html {
                     <textarea id="inspect-token" ref={token_ref} class="token-box" rows="4" spellcheck="false"
                         placeholder="eyJhbGciOi… or shpat_…, sk_live_…" oninput={on_token} />
                     { segments(&request.token) }
-                    {banner}
-                    <div class="row">
-                        { countdown.unwrap_or_default() }
-                        <span class="spacer" />
-                        if result.as_ref().is_some_and(|i| i.claims.is_some()) {
-                            <button class="btn btn-ghost" id="save-history" onclick={on_save}
-                                title="Keeps the header and claims; the signature is dropped">{"Keep in history"}</button>
-                        }
-                    </div>
-                    if let Some(i) = &*result {
-                        if let Some(h) = &i.header {
-                            <h3>{"Header"}</h3>
-                            <pre class="json">{serde_json::to_string_pretty(h).unwrap_or_default()}</pre>
-                        }
-                    }
-                    if let Some(t) = claims_table { <h3>{"Claims"}</h3>{t} }
+                    <InspectionView result={(*result).clone()} error={(*error).clone()} now={*tick} {on_save} />
                 </section>
                 <aside class="inspector-side">
                     <h3>{"Verify with"}</h3>

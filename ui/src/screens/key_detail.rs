@@ -2,17 +2,17 @@
 //! Rotate, Check now, Revoke, Delete. A
 //! revealed value lives only in this panel's state, and is dropped when hidden or the key changes.
 
-use crate::app::AppContext;
 use crate::components::badge::StatusBadge;
 use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::key_history::KeyHistory;
 use crate::components::remote_key_dialog::SecretOnce;
 use crate::components::toast::Toast;
+use crate::context::AppContext;
+use crate::hooks::run_command;
 use crate::ipc;
 use crate::time::{date, now, relative};
 use keyden_protocol::commands::*;
-use keyden_protocol::{
-    CheckOutcome, CreatedKey, ErrorReply, HealthCheck, KeyDetail, KeyEdit, KeyRecord, KeyStatus, RemoteState,
-};
+use keyden_protocol::{CheckOutcome, CreatedKey, ErrorReply, KeyDetail, KeyEdit, KeyRecord, KeyStatus, RemoteState};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -56,13 +56,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
     {
         let (detail, toast) = (detail.clone(), ctx.toast.clone());
         use_effect_with((p.id.clone(), *reload), move |(id, _)| {
-            let id = id.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match ipc::invoke(KeyDetailOf { id: id.to_string() }).await {
-                    Ok(d) => detail.set(Some(d)),
-                    Err(e) => toast.emit(Toast::error(e)),
-                }
-            });
+            run_command(KeyDetailOf { id: id.to_string() }, toast, move |d| detail.set(Some(d)));
         });
     }
 
@@ -86,30 +80,20 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                 revealed.set(None);
                 return;
             }
-            let (revealed, id, toast, refresh) = (revealed.clone(), id.clone(), toast.clone(), refresh.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match ipc::invoke(RevealKey { id: id.to_string() }).await {
-                    Ok(r) => {
-                        revealed.set(Some(r.value));
-                        refresh.emit(());
-                    }
-                    Err(e) => toast.emit(Toast::error(e)),
-                }
+            let (revealed, refresh) = (revealed.clone(), refresh.clone());
+            run_command(RevealKey { id: id.to_string() }, toast.clone(), move |r| {
+                revealed.set(Some(r.value));
+                refresh.emit(());
             });
         })
     };
     let on_copy = {
         let (id, toast, refresh) = (k.id.clone(), ctx.toast.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
-            let (id, toast, refresh) = (id.clone(), toast.clone(), refresh.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match ipc::invoke(CopyKey { id: id.to_string() }).await {
-                    Ok(r) => {
-                        toast.emit(Toast::ok(format!("Copied. The clipboard clears in {} s.", r.clears_in_seconds)));
-                        refresh.emit(());
-                    }
-                    Err(e) => toast.emit(Toast::error(e)),
-                }
+            let (said, refresh) = (toast.clone(), refresh.clone());
+            run_command(CopyKey { id: id.to_string() }, toast.clone(), move |r| {
+                said.emit(Toast::ok(format!("Copied. The clipboard clears in {} s.", r.clears_in_seconds)));
+                refresh.emit(());
             });
         })
     };
@@ -304,28 +288,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
             <h3 class="row">{"Health"}<span class="spacer" />
                 <button class="btn btn-ghost" id="check-now" onclick={on_check} disabled={*checking}>{crate::components::icon::Icon::Pulse.view()}{ if *checking { "Checking…" } else { "Check now" } }</button>
             </h3>
-            { health_summary(&d.checks, t_now) }
-            <ol class="health" id="health-history">
-                { for d.checks.iter().take(20).map(|c| html! {
-                    <li>
-                        <span class={format!("o-{}", c.outcome.as_str())}>{c.outcome.as_str()}</span>
-                        <span>{ c.http_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into()) }</span>
-                        <span class="muted">{format!("{} ms · {}", c.latency_ms, relative(c.at, t_now))}</span>
-                        <span class="muted small">{&c.message}</span>
-                    </li>
-                }) }
-            </ol>
-
-            <h3>{"Audit trail"}</h3>
-            <ol class="audit" id="audit-trail">
-                { for d.audit.iter().map(|e| html! {
-                    <li>
-                        <span class={classes!("audit-action", format!("a-{}", e.action.as_str()))}>{e.action.as_str()}</span>
-                        <span class="muted">{format!(" via {} · {}", e.origin, relative(e.at, t_now))}</span>
-                        if !e.detail.is_empty() { <div class="small muted">{&e.detail}</div> }
-                    </li>
-                }) }
-            </ol>
+            <KeyHistory checks={d.checks.clone()} audit={d.audit.clone()} now={t_now} />
 
             if let Some(what) = (*confirm).clone() {
                 <ConfirmDialog
@@ -341,27 +304,8 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                     on_cancel={{ let confirm = confirm.clone(); Callback::from(move |_| confirm.set(None)) }} />
             }
             if let Some(c) = &*rotated {
-                <div class="overlay">
-                    <SecretOnce created={c.clone()} on_close={{ let rotated = rotated.clone(); Callback::from(move |_| rotated.set(None)) }} />
-                </div>
+                <SecretOnce created={c.clone()} on_close={{ let rotated = rotated.clone(); Callback::from(move |_| rotated.set(None)) }} />
             }
         </aside>
     }
-}
-
-/// "Last worked … · failing since …", from the history (newest first).
-fn health_summary(checks: &[HealthCheck], now: i64) -> Html {
-    if checks.is_empty() {
-        return html! { <p class="muted small" id="health-summary">{"Never checked. Check now asks the key's provider whether it still accepts it."}</p> };
-    }
-    let last_ok = checks.iter().find(|c| c.outcome == CheckOutcome::Accepted).map(|c| c.at);
-    let failing_since = checks.iter().take_while(|c| c.outcome != CheckOutcome::Accepted).last().map(|c| c.at);
-    let words = match (last_ok, failing_since) {
-        (Some(ok), Some(since)) => {
-            format!("Last worked {}; failing since {}.", relative(ok, now), relative(since, now))
-        }
-        (Some(ok), None) => format!("Working: last accepted {}.", relative(ok, now)),
-        (None, _) => "Never accepted in a recorded check.".to_string(),
-    };
-    html! { <p class="small" id="health-summary">{words}</p> }
 }

@@ -1,17 +1,19 @@
 //! The key list: search, filters, sort, status badges, the detail panel beside it, and the shortcuts
 //! (Ctrl/Cmd+K search, Ctrl/Cmd+N new key). Everything here works offline from the SQLite mirror.
 
-use crate::app::AppContext;
-use crate::components::badge::StatusBadge;
 use crate::components::create_dialog::CreateDialog;
 use crate::components::icon::Icon;
+use crate::components::key_filters::KeyFilters;
+use crate::components::key_table::KeyTable;
 use crate::components::toast::Toast;
+use crate::context::AppContext;
 use crate::ipc;
 use crate::screens::key_detail::KeyDetailPanel;
 use keyden_protocol::commands::*;
-use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, KeyStatus, Reminder, SortField};
+use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, Reminder};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Keys asked of the backend (and put in the DOM) at a time; "Show more" asks for the next page.
@@ -20,20 +22,16 @@ const PAGE: usize = 100;
 /// that frame, so the window shows its list as soon as what fits on screen is ready.
 const FIRST_PAINT_ROWS: usize = 40;
 
-fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlSelectElement>().value()
-}
-
 #[function_component(KeysScreen)]
 pub fn keys_screen() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let query = use_state(KeyQuery::default);
-    let list = use_state(|| None::<KeyList>);
+    let list = use_state(|| None::<Rc<KeyList>>);
     let error = use_state(|| None::<ErrorReply>);
     let selected = use_state(|| None::<String>);
     let creating = use_state(|| false);
     let reload = use_state(|| 0u32);
-    let request_seq = use_mut_ref(|| 0u32);
+    let latest = crate::hooks::use_latest();
     let search_ref = use_node_ref();
     // Rows rendered: thousands of keys stay searchable, but only a page of them is put in the DOM.
     let shown = use_state(|| FIRST_PAINT_ROWS);
@@ -69,19 +67,15 @@ pub fn keys_screen() -> Html {
         let (list, error) = (list.clone(), error.clone());
         use_effect_with(((*query).clone(), *reload, *shown), move |(q, _, wanted)| {
             let q = KeyQuery { limit: Some(*wanted as u32), ..q.clone() };
-            let seq = {
-                let mut s = request_seq.borrow_mut();
-                *s += 1;
-                *s
-            };
+            let ticket = latest.begin();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = ipc::invoke(ListKeys { query: q }).await;
-                if *request_seq.borrow() != seq {
+                if !latest.is_current(ticket) {
                     return;
                 }
                 match result {
                     Ok(l) => {
-                        list.set(Some(l));
+                        list.set(Some(Rc::new(l)));
                         error.set(None);
                     }
                     Err(e) => error.set(Some(e)),
@@ -137,32 +131,20 @@ pub fn keys_screen() -> Html {
         });
     }
 
-    let update = |f: fn(&mut KeyQuery, String)| {
+    let on_search = {
         let query = query.clone();
-        Callback::from(move |value: String| {
-            let mut q = (*query).clone();
-            f(&mut q, value);
-            query.set(q);
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            query.set(KeyQuery { search: (!v.is_empty()).then_some(v), ..(*query).clone() });
         })
     };
-    let on_search = update(|q, v| q.search = (!v.is_empty()).then_some(v))
-        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-    let on_status = update(|q, v| q.status = KeyStatus::parse(&v)).reform(|e: Event| select_value(&e));
-    let on_provider = update(|q, v| q.provider = (!v.is_empty()).then_some(v)).reform(|e: Event| select_value(&e));
-    let on_env = update(|q, v| q.environment = (!v.is_empty()).then_some(v)).reform(|e: Event| select_value(&e));
-    let on_expiring = update(|q, v| q.expiring_within_days = v.parse().ok()).reform(|e: Event| select_value(&e));
-    let on_sort = update(|q, v| q.sort = SortField::parse(&v).unwrap_or_default()).reform(|e: Event| select_value(&e));
-    let on_direction = {
+    let on_query = {
         let query = query.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut q = (*query).clone();
-            q.desc = !q.desc;
-            query.set(q);
-        })
+        Callback::from(move |q: KeyQuery| query.set(q))
     };
     let clear_filters = {
         let (query, search_ref) = (query.clone(), search_ref.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |_: ()| {
             if let Some(i) = search_ref.cast::<HtmlInputElement>() {
                 i.set_value("");
             }
@@ -194,12 +176,6 @@ pub fn keys_screen() -> Html {
         })
     };
 
-    let q = &*query;
-    let filtered = q.search.is_some()
-        || q.status.is_some()
-        || q.provider.is_some()
-        || q.environment.is_some()
-        || q.expiring_within_days.is_some();
     let facets = list.as_ref().map(|l| l.facets.clone()).unwrap_or_default();
     let soon_days = ctx.settings.expiring_soon_days;
 
@@ -225,35 +201,12 @@ pub fn keys_screen() -> Html {
                 <div class="empty-icon">{Icon::Search.sized("icon-lg")}</div>
                 <h3>{"No keys match"}</h3>
                 <p class="muted">{format!("{} keys in the vault; none fits the search and filters.", l.facets.total)}</p>
-                <button class="btn" onclick={clear_filters.clone()}>{"Clear search and filters"}</button>
+                <button class="btn" onclick={clear_filters.reform(|_: MouseEvent| ())}>{"Clear search and filters"}</button>
             </div>
         },
         (Some(l), None) => html! { <>
-            <table class="key-table" id="key-list" data-count={l.keys.len().to_string()}>
-                <thead><tr>
-                    <th>{"Title"}</th><th>{"Provider"}</th><th class="col-wide">{"Environment"}</th><th class="col-wide">{"Type"}</th><th>{"Key"}</th><th>{"Status"}</th><th class="col-wide">{"Expires"}</th>
-                </tr></thead>
-                <tbody>
-                    { for l.keys.iter().take(*rendered).map(|k| {
-                        let is_selected = selected.as_deref() == Some(k.id.as_str());
-                        let onclick = { let selected = selected.clone(); let id = k.id.clone(); Callback::from(move |_: MouseEvent| selected.set(Some(id.clone()))) };
-                        html! {
-                            <tr class={classes!("key-row", is_selected.then_some("selected"), (k.status == KeyStatus::Revoked).then_some("revoked"))}
-                                data-id={k.id.clone()} data-title={k.title.clone()} {onclick} tabindex="0">
-                                <td class="title-cell"><div class="key-title">{&k.title}</div><div class="key-id">{&k.id}</div></td>
-                                <td><span class="chip">{&k.provider}</span></td>
-                                <td class="col-wide">{ if k.environment.is_empty() { html!{<span class="muted">{"—"}</span>} } else { html!{&k.environment} } }</td>
-                                <td class="muted col-wide">{k.kind.label()}</td>
-                                <td><code class="redacted">{&k.redacted}</code>
-                                    if !k.has_secret { <div class="small muted" title="Mirrored from its provider; Keyden never held the secret">{"mirrored"}</div> }
-                                </td>
-                                <td class="status-cell"><StatusBadge key_record={k.clone()} now={l.now} {soon_days} /></td>
-                                <td class="muted col-wide">{ k.expires_at.map(|e| crate::time::relative(e, l.now)).unwrap_or_else(|| "—".into()) }</td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
+            <KeyTable list={l.clone()} limit={*rendered} selected={(*selected).clone()} {soon_days}
+                on_select={{ let selected = selected.clone(); Callback::from(move |id: String| selected.set(Some(id))) }} />
             if l.matched as usize > l.keys.len() {
                 <div class="more">
                     <button class="btn" id="show-more" onclick={{ let shown = shown.clone(); Callback::from(move |_| shown.set(*shown + PAGE)) }}>
@@ -278,38 +231,7 @@ pub fn keys_screen() -> Html {
                         </div>
                         <button class="btn btn-primary" id="new-key" onclick={open_create} title="New key (Ctrl+N)">{Icon::Plus.view()}{"New key"}</button>
                     </div>
-                    <div class="toolbar-row filters">
-                        <select id="filter-status" onchange={on_status} aria-label="Status">
-                            <option value="" selected={q.status.is_none()}>{"Any status"}</option>
-                            <option value="active" selected={q.status == Some(KeyStatus::Active)}>{"Active"}</option>
-                            <option value="revoked" selected={q.status == Some(KeyStatus::Revoked)}>{"Revoked"}</option>
-                        </select>
-                        <select id="filter-provider" onchange={on_provider} aria-label="Provider">
-                            <option value="" selected={q.provider.is_none()}>{"Any provider"}</option>
-                            { for facets.providers.iter().map(|p| html!{ <option value={p.clone()} selected={q.provider.as_ref() == Some(p)}>{p}</option> }) }
-                        </select>
-                        <select id="filter-env" onchange={on_env} aria-label="Environment">
-                            <option value="" selected={q.environment.is_none()}>{"Any environment"}</option>
-                            { for facets.environments.iter().map(|p| html!{ <option value={p.clone()} selected={q.environment.as_ref() == Some(p)}>{p}</option> }) }
-                        </select>
-                        <select id="filter-expiring" onchange={on_expiring} aria-label="Expiring">
-                            <option value="" selected={q.expiring_within_days.is_none()}>{"Any expiry"}</option>
-                            { for [7u32, 30, 90].iter().map(|d| html!{ <option value={d.to_string()} selected={q.expiring_within_days == Some(*d)}>{format!("Expiring within {d} days")}</option> }) }
-                        </select>
-                        <span class="spacer" />
-                        <span class="sort-group">
-                        <label class="sort">{"Sort"}
-                            <select id="sort" onchange={on_sort}>
-                                { for [(SortField::Created, "Created"), (SortField::Title, "Title"), (SortField::Expires, "Expiry"), (SortField::Verified, "Last verified")].iter().map(|(f, l)|
-                                    html!{ <option value={f.as_str()} selected={q.sort == *f}>{*l}</option> }) }
-                            </select>
-                        </label>
-                        <button class="btn btn-ghost" id="sort-direction" onclick={on_direction} title="Sort direction">
-                            { if q.desc { "↓ Desc" } else { "↑ Asc" } }
-                        </button>
-                        </span>
-                        if filtered { <button class="btn btn-ghost" onclick={clear_filters}>{"Clear"}</button> }
-                    </div>
+                    <KeyFilters query={(*query).clone()} facets={facets.clone()} on_change={on_query} on_clear={clear_filters} />
                 </header>
                 if !reminders.is_empty() {
                     <div class="reminders" id="reminders" role="status">

@@ -1,6 +1,6 @@
 //! Settings: clipboard clear delay, theme, reminders, "expiring soon" horizon. Saved through tauri-plugin-store.
 
-use crate::app::AppContext;
+use crate::context::AppContext;
 use keyden_protocol::{Settings, Theme};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

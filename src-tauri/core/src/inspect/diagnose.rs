@@ -83,7 +83,7 @@ pub(super) fn sentence(
             if matches!(kind, TokenKind::ShopifySessionToken { .. }) && by < SHOPIFY_SKEW_SECONDS {
                 s.push_str(&format!(
                     " Shopify's own libraries allow {SHOPIFY_SKEW_SECONDS} s of clock skew and would still accept it; \
-                     Keyden's leeway is {} s (--leeway).",
+                     Keyden's leeway is {} s.",
                     f.leeway
                 ));
             }
@@ -93,7 +93,7 @@ pub(super) fn sentence(
             let nbf = times.nbf.unwrap_or_default();
             format!(
                 "Not yet valid: usable from {} ({}). The issuer's clock is ahead of this machine's — check both clocks \
-                 (NTP), or allow a few seconds of leeway (--leeway 5; Shopify's libraries allow {SHOPIFY_SKEW_SECONDS} s).",
+                 (NTP), or allow a few seconds of leeway (5 s will do; Shopify's libraries allow {SHOPIFY_SKEW_SECONDS} s).",
                 utc(nbf),
                 relative_time(nbf, times.at)
             )
@@ -132,8 +132,8 @@ pub(super) fn sentence(
                 None => " It has no exp, so it never expires.".into(),
             };
             format!(
-                "Decoded, not verified: give a key (--secret, --secret-file, --secret-from, --key-file, --jwks) to check \
-                 the signature.{exp}"
+                "Decoded, not verified: give a key (an HMAC secret, a vault key, a PEM public key, a JWK or a JWKS) to \
+                 check the signature.{exp}"
             )
         }
     };

@@ -13,10 +13,27 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 /// Real JWKS documents are a few KB.
 const MAX_BODY_BYTES: usize = 512 * 1024;
 
+/// Why a download gave no usable JWKS.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error("no answer within {0} s")]
+    Timeout(f32),
+    #[error("{0}")]
+    Transport(ProviderError),
+    #[error("the server answered HTTP {0}")]
+    Status(u16),
+    #[error("the answer is not text")]
+    NotText,
+    #[error("the answer is not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("the answer is JSON but has no \"keys\" array")]
+    NoKeys,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum JwksError {
     #[error("cannot fetch the JWKS at {url}: {why}")]
-    Fetch { url: String, why: String },
+    Fetch { url: String, why: DownloadError },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -46,7 +63,7 @@ pub struct Fetched {
     pub note: Option<String>,
 }
 
-async fn download(http: &Http, url: &str) -> Result<String, String> {
+async fn download(http: &Http, url: &str) -> Result<String, DownloadError> {
     let service = "the JWKS server";
     let answer = http
         .send_bounded(service, Idempotent::Yes, TIMEOUT, MAX_BODY_BYTES, |c| {
@@ -54,16 +71,16 @@ async fn download(http: &Http, url: &str) -> Result<String, String> {
         })
         .await
         .map_err(|e| match e {
-            ProviderError::Timeout { seconds, .. } => format!("no answer within {seconds} s"),
-            other => other.to_string(),
+            ProviderError::Timeout { seconds, .. } => DownloadError::Timeout(seconds),
+            other => DownloadError::Transport(other),
         })?;
     if !answer.is_success() {
-        return Err(format!("the server answered HTTP {}", answer.status));
+        return Err(DownloadError::Status(answer.status));
     }
-    let body = String::from_utf8(answer.body).map_err(|_| "the answer is not text".to_string())?;
-    let parsed: serde_json::Value = serde_json::from_str(&body).map_err(|e| format!("the answer is not JSON: {e}"))?;
+    let body = String::from_utf8(answer.body).map_err(|_| DownloadError::NotText)?;
+    let parsed: serde_json::Value = serde_json::from_str(&body).map_err(DownloadError::NotJson)?;
     if !parsed.get("keys").is_some_and(|k| k.is_array()) {
-        return Err("the answer is JSON but has no \"keys\" array".into());
+        return Err(DownloadError::NoKeys);
     }
     Ok(body)
 }

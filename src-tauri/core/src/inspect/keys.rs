@@ -140,7 +140,7 @@ pub fn pem(text: &str, label: impl Into<String>) -> Result<VerifyKey, KeyError> 
     Ok(VerifyKey::Single { candidate: Candidate { family, key, kid: None }, label: label.into() })
 }
 
-fn candidate_from_jwk(jwk: &Jwk) -> Result<Candidate, String> {
+fn candidate_from_jwk(jwk: &Jwk) -> Result<Candidate, KeyError> {
     let family = match &jwk.algorithm {
         AlgorithmParameters::RSA(_) => Family::Rsa,
         AlgorithmParameters::EllipticCurve(p) => Family::Ec(match p.curve {
@@ -149,10 +149,10 @@ fn candidate_from_jwk(jwk: &Jwk) -> Result<Candidate, String> {
             _ => Curve::Other,
         }),
         AlgorithmParameters::OctetKeyPair(p) if p.curve == EllipticCurve::Ed25519 => Family::Ed,
-        AlgorithmParameters::OctetKeyPair(_) => return Err("an OKP key that is not Ed25519".into()),
+        AlgorithmParameters::OctetKeyPair(_) => return Err(KeyError::BadJwk("an OKP key that is not Ed25519".into())),
         AlgorithmParameters::OctetKey(_) => Family::Hmac,
     };
-    let key = DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?;
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| KeyError::BadJwk(e.to_string()))?;
     Ok(Candidate { family, key, kid: jwk.common.key_id.clone() })
 }
 
@@ -167,7 +167,7 @@ pub fn jwk_or_set(text: &str, label: impl Into<String>) -> Result<VerifyKey, Key
         let mut skipped = 0;
         for k in keys {
             match serde_json::from_value::<Jwk>(k.clone())
-                .map_err(|e| e.to_string())
+                .map_err(|e| KeyError::BadJwk(e.to_string()))
                 .and_then(|j| candidate_from_jwk(&j))
             {
                 Ok(c) => candidates.push(c),
@@ -177,5 +177,5 @@ pub fn jwk_or_set(text: &str, label: impl Into<String>) -> Result<VerifyKey, Key
         return Ok(VerifyKey::Set { candidates, skipped, label });
     }
     let jwk: Jwk = serde_json::from_value(value).map_err(|e| KeyError::BadJwk(e.to_string()))?;
-    Ok(VerifyKey::Single { candidate: candidate_from_jwk(&jwk).map_err(KeyError::BadJwk)?, label })
+    Ok(VerifyKey::Single { candidate: candidate_from_jwk(&jwk)?, label })
 }

@@ -31,9 +31,13 @@ fn misfit(alg: Algorithm, c: &Candidate) -> Option<String> {
     })
 }
 
-fn verify_with(decoded: &Decoded, alg: Algorithm, c: &Candidate) -> Result<bool, String> {
+fn verify_with(decoded: &Decoded, alg: Algorithm, c: &Candidate) -> Result<bool, jsonwebtoken::errors::Error> {
     jsonwebtoken::crypto::verify(&decoded.signature_b64, decoded.signing_input.as_bytes(), &c.key, alg)
-        .map_err(|e| format!("the key could not be used for {alg:?}: {e}"))
+}
+
+/// The diagnosis when a key of the right family still cannot verify (a malformed key, a curve mismatch).
+fn unusable(alg: Algorithm, e: &jsonwebtoken::errors::Error) -> SignatureOutcome {
+    SignatureOutcome::Mismatch(format!("the key could not be used for {alg:?}: {e}"))
 }
 
 pub fn check(decoded: &Decoded, alg: Algorithm, key: &VerifyKey) -> SignatureOutcome {
@@ -45,7 +49,7 @@ pub fn check(decoded: &Decoded, alg: Algorithm, key: &VerifyKey) -> SignatureOut
             match verify_with(decoded, alg, candidate) {
                 Ok(true) => SignatureOutcome::Verified { by: label.clone() },
                 Ok(false) => SignatureOutcome::Invalid(format!("the signature does not match {label}")),
-                Err(why) => SignatureOutcome::Mismatch(why),
+                Err(e) => unusable(alg, &e),
             }
         }
         VerifyKey::Set { candidates, skipped, label } => {
@@ -67,7 +71,7 @@ pub fn check(decoded: &Decoded, alg: Algorithm, key: &VerifyKey) -> SignatureOut
                     Ok(false) => SignatureOutcome::Invalid(format!(
                         "the signature does not match key \"{kid}\" of {label}, the key the token names"
                     )),
-                    Err(why) => SignatureOutcome::Mismatch(why),
+                    Err(e) => unusable(alg, &e),
                 };
             }
             let fitting: Vec<&Candidate> = candidates.iter().filter(|c| misfit(alg, c).is_none()).collect();
@@ -78,7 +82,7 @@ pub fn check(decoded: &Decoded, alg: Algorithm, key: &VerifyKey) -> SignatureOut
                 ));
             }
             for c in &fitting {
-                if verify_with(decoded, alg, c) == Ok(true) {
+                if matches!(verify_with(decoded, alg, c), Ok(true)) {
                     let name =
                         c.kid.as_deref().map(|k| format!("key \"{k}\" of {label}")).unwrap_or_else(|| label.clone());
                     return SignatureOutcome::Verified { by: name };

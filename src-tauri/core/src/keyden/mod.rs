@@ -1,11 +1,13 @@
 //! The front door: [`Keyden`] wires the vault, the HTTP client and the providers once, and holds the
-//! use cases that span them (inspection from a key source, minting, the inspection history). The
-//! app's commands and the CLI translate arguments and print; the rules are here or below.
+//! use cases both skins call — the key lifecycle (`keys`), inspection from a key source, minting and
+//! the inspection history (`inspection`), settings. The app's commands and the CLI translate arguments
+//! and print; the rules are here or below.
 //!
 //! Nothing is opened before it is needed: the vault (SQLite, the keyring journal's recovery) on the
 //! first call that needs it, the HTTP client on the first request. A pure token decode touches neither.
 
 mod inspection;
+mod keys;
 
 pub use inspection::{InspectError, InspectInput, Inspected, KeyOrigin, MAX_LEEWAY_SECONDS, MINT_LIFETIME_SECONDS};
 

@@ -9,6 +9,9 @@ use crate::Coded;
 pub enum ProviderError {
     #[error("{field}: {reason}")]
     InvalidInput { field: &'static str, reason: String },
+    /// The account's provider does not offer this (its registry entry's capabilities).
+    #[error("'{account}' is a {provider} account: {what}")]
+    NotCapable { account: String, provider: &'static str, what: &'static str },
     #[error("no provider account named {0:?}")]
     AccountNotFound(String),
     #[error("there is already an account named {0:?}")]
@@ -37,6 +40,8 @@ pub enum ProviderError {
     NotApplied { service: String, what: String },
     #[error("{0}")]
     ConsentNeeded(String),
+    #[error("Keyden has no way to check '{0}': it is not linked to an account whose provider checks keys, and it has no probe")]
+    NoCheck(String),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]
@@ -46,6 +51,10 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
+    pub fn not_capable(account: &keyden_protocol::Account, what: &'static str) -> Self {
+        ProviderError::NotCapable { account: account.name.clone(), provider: account.provider.label(), what }
+    }
+
     /// Whether the provider answered at all (a check that ends here says nothing about the key).
     pub fn is_transport(&self) -> bool {
         matches!(
@@ -80,6 +89,7 @@ impl Coded for ProviderError {
     fn code(&self) -> &'static str {
         match self {
             ProviderError::InvalidInput { .. } => "invalid_input",
+            ProviderError::NotCapable { .. } => "provider_cannot",
             ProviderError::AccountNotFound(_) => "account_not_found",
             ProviderError::AccountExists(_) => "account_exists",
             ProviderError::NotLinked(_) => "key_not_linked",
@@ -94,6 +104,7 @@ impl Coded for ProviderError {
             ProviderError::RemoteMissing { .. } => "remote_key_missing",
             ProviderError::NotApplied { .. } => "provider_not_applied",
             ProviderError::ConsentNeeded(_) => "consent_needed",
+            ProviderError::NoCheck(_) => "no_check_method",
             ProviderError::Vault(e) => e.code(),
             ProviderError::Store(e) => e.code(),
             ProviderError::Keyring(e) => e.code(),
@@ -103,6 +114,7 @@ impl Coded for ProviderError {
     fn hint(&self) -> Option<String> {
         match self {
             ProviderError::InvalidInput { .. } => None,
+            ProviderError::NotCapable { .. } => Some("use an account of a provider that offers it".into()),
             ProviderError::AccountNotFound(_) => Some("the list of accounts shows their names".into()),
             ProviderError::AccountExists(_) => Some("choose another name, or remove the old account first".into()),
             ProviderError::NotLinked(_) => {
@@ -135,6 +147,9 @@ impl Coded for ProviderError {
             }
             ProviderError::NotApplied { .. } => Some("sync the account and look at the key again".into()),
             ProviderError::ConsentNeeded(_) => Some("confirm to go ahead".into()),
+            ProviderError::NoCheck(_) => {
+                Some("give it a probe: a URL to GET and a header that carries the key as {key}".into())
+            }
             ProviderError::Vault(e) => e.hint(),
             ProviderError::Store(e) => e.hint(),
             ProviderError::Keyring(e) => e.hint(),

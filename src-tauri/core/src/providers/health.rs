@@ -2,37 +2,12 @@
 //! outcome, HTTP status, latency) so the details view shows when a key last worked and when it started
 //! failing. Reminders turn that history and the keys' own expiry into notifications.
 
-use super::http::Idempotent;
-use super::medusa::Credential;
+use super::provider::CheckAnswer;
+use super::registry;
 use super::{ProviderError, Providers};
 use crate::store::CheckRows;
-use keyden_protocol::{
-    AuditAction, CheckOutcome, HealthCheck, KeyKind, KeyQuery, KeyRecord, KeyStatus, ProviderKind, Reminder,
-};
+use keyden_protocol::{AuditAction, CheckOutcome, HealthCheck, KeyQuery, KeyRecord, KeyStatus, Reminder};
 use std::time::Instant;
-
-/// How a key's health is asked for.
-enum Method {
-    /// Medusa: an authenticated cheap request with the secret key as Basic.
-    MedusaBasic,
-    /// Medusa, for a key whose secret Keyden never saw (or a publishable key): read it through the
-    /// account and judge from `revoked_at`.
-    MedusaAdmin,
-    /// Shop Minis: a verify mutation with a token that cannot be valid.
-    MinisProbe,
-    /// The key's own URL + header template.
-    Generic,
-}
-
-fn method(key: &KeyRecord) -> Option<Method> {
-    match ProviderKind::parse(&key.provider) {
-        Some(ProviderKind::Medusa) if key.kind == KeyKind::Secret && key.has_secret => Some(Method::MedusaBasic),
-        Some(ProviderKind::Medusa) if key.remote_id.is_some() => Some(Method::MedusaAdmin),
-        Some(ProviderKind::ShopMinis) if key.has_secret => Some(Method::MinisProbe),
-        _ if key.probe_url.is_some() && key.probe_header.is_some() && key.has_secret => Some(Method::Generic),
-        _ => None,
-    }
-}
 
 impl Providers<'_> {
     pub(crate) async fn record_check(&self, check: &HealthCheck) -> Result<(), ProviderError> {
@@ -43,16 +18,8 @@ impl Providers<'_> {
     /// recorded as an `error` outcome (it says nothing about the key) and returned, not raised.
     pub async fn check(&self, name: &str) -> Result<HealthCheck, ProviderError> {
         let key = self.vault.resolve(name).await?;
-        let method = method(&key).ok_or_else(|| ProviderError::InvalidInput {
-            field: "key",
-            reason: format!(
-                "Keyden has no way to check '{}': it is not linked to a Medusa or Shop Minis account and has no \
-                 probe (`keyden keys probe {} --url URL --header 'Authorization: Bearer {{key}}'`)",
-                key.title, key.id
-            ),
-        })?;
         let started = Instant::now();
-        let result = self.ask(&key, method).await;
+        let result = self.ask(&key).await.ok_or_else(|| ProviderError::NoCheck(key.title.clone()))?;
         let latency = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
         let check = match result {
             Ok((outcome, status, message)) => HealthCheck {
@@ -78,60 +45,17 @@ impl Providers<'_> {
         Ok(check)
     }
 
-    async fn ask(&self, key: &KeyRecord, method: Method) -> Result<(CheckOutcome, Option<u16>, String), ProviderError> {
-        let judged = |status: u16| match status {
-            200..=299 => (CheckOutcome::Accepted, "accepted".to_string()),
-            401 | 403 => (CheckOutcome::Rejected, "the provider refused the key".to_string()),
-            s => (CheckOutcome::Error, format!("unexpected answer (HTTP {s})")),
-        };
-        match method {
-            Method::MedusaBasic => {
-                let row = self.account(&key.account).await.ok();
-                let base = row.as_ref().map(|r| r.account.base_url.clone()).ok_or_else(|| {
-                    ProviderError::NotLinked(format!("{} (no Medusa account named '{}')", key.title, key.account))
-                })?;
-                let secret = self.secret_for_check(key).await?;
-                let api = super::medusa::MedusaApi::new(self.http, &base, &key.account);
-                let answer = api.probe(&Credential::Basic(secret)).await?;
-                let (o, m) = judged(answer.status);
-                Ok((o, Some(answer.status), m))
-            }
-            Method::MedusaAdmin => {
-                let session = self.medusa(&key.account).await?;
-                let remote_id = key.remote_id.clone().unwrap_or_default();
-                Ok(match session.get(&remote_id).await? {
-                    None => (CheckOutcome::Rejected, Some(404), "the provider no longer has this key".into()),
-                    Some(k) if k.revoked_at.is_some() => {
-                        (CheckOutcome::Rejected, Some(200), "revoked at the provider".into())
-                    }
-                    Some(_) => (CheckOutcome::Accepted, Some(200), "listed as active by the provider".into()),
-                })
-            }
-            Method::MinisProbe => {
-                let row = self.account(&key.account).await?;
-                let secret = self.secret_for_check(key).await?;
-                let probe = self.minis_api(&row.account).probe(&secret).await?;
-                let (o, m) = judged(probe.status);
-                Ok((o, Some(probe.status), m))
-            }
-            Method::Generic => {
-                let secret = self.secret_for_check(key).await?;
-                let url = key.probe_url.clone().unwrap_or_default();
-                let template = key.probe_header.clone().unwrap_or_default();
-                let (name, value) = template.split_once(':').unwrap_or_default();
-                let value = zeroize::Zeroizing::new(value.trim().replace("{key}", secret.expose()));
-                let service = format!("the probe for '{}' ({url})", key.title);
-                let answer = self
-                    .http
-                    .send(&service, Idempotent::Yes, |c| c.get(&url).header(name.trim(), value.as_str()))
-                    .await?;
-                let (o, m) = judged(answer.status);
-                Ok((o, Some(answer.status), m))
+    /// The key's provider first; a key it cannot judge (or a key of no provider) with its own probe.
+    async fn ask(&self, key: &KeyRecord) -> Option<Result<CheckAnswer, ProviderError>> {
+        if let Some(provider) = registry::of_key(key) {
+            if let Some(answer) = provider.check(self, key).await {
+                return Some(answer);
             }
         }
+        super::probe::check(self, key).await
     }
 
-    async fn secret_for_check(&self, key: &KeyRecord) -> Result<crate::secret::SecretValue, ProviderError> {
+    pub(crate) async fn secret_for_check(&self, key: &KeyRecord) -> Result<crate::secret::SecretValue, ProviderError> {
         if !key.has_secret {
             return Err(crate::vault::VaultError::NeverHeld(key.title.clone()).into());
         }
@@ -195,6 +119,7 @@ mod tests {
     use crate::secret::SecretValue;
     use crate::secret_store::MemoryStore;
     use crate::vault::{NewKeyMeta, Vault};
+    use keyden_protocol::KeyKind;
     use std::sync::Arc;
 
     const NOW: i64 = 1_700_000_000;

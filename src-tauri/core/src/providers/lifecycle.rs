@@ -2,21 +2,23 @@
 //! remote "yes" read back (Medusa answers 200 to updates, revokes and deletes of ids it does not have).
 //! Keys that are not linked to a provider account go straight to the vault's local rules.
 
-use super::accounts::Session;
-use super::{ProviderError, Providers};
+use super::provider::KeyAdmin;
+use super::{registry, ProviderError, Providers};
 use crate::secret::SecretValue;
 use crate::store::{KeyRows, Mirror};
 use crate::vault::{validate, NewKeyMeta, VaultError};
-use keyden_protocol::{CreatedKey, HealthCheck, KeyEdit, KeyKind, KeyRecord, KeyStatus, ProviderKind, RotationReport};
+use keyden_protocol::{CreatedKey, HealthCheck, KeyEdit, KeyKind, KeyRecord, KeyStatus, RemoteState, RotationReport};
 
 impl Providers<'_> {
-    /// The Medusa session a key is linked to; `None` for a local key (or one whose account was removed).
-    async fn link(&self, key: &KeyRecord) -> Result<Option<Session<'_>>, ProviderError> {
-        if key.remote_id.is_none() || key.provider != ProviderKind::Medusa.as_str() {
+    /// The admin API a key is linked to; `None` for a local key, one whose account was removed, or one
+    /// whose provider does not manage keys.
+    async fn link(&self, key: &KeyRecord) -> Result<Option<Box<dyn KeyAdmin + '_>>, ProviderError> {
+        let manages = registry::of_key(key).is_some_and(|p| p.info().capabilities.manage);
+        if key.remote_id.is_none() || !manages {
             return Ok(None);
         }
-        match self.medusa(&key.account).await {
-            Ok(s) => Ok(Some(s)),
+        match self.key_admin(&key.account).await {
+            Ok(admin) => Ok(Some(admin)),
             Err(ProviderError::AccountNotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }
@@ -27,42 +29,47 @@ impl Providers<'_> {
     /// server's own refusal comes back as it said it.
     pub async fn create_remote(&self, account: &str, title: &str, kind: KeyKind) -> Result<CreatedKey, ProviderError> {
         let title = validate::title(title)?;
-        if !matches!(kind, KeyKind::Secret | KeyKind::Publishable) {
+        let row = self.account(account).await?;
+        let info = registry::get(row.account.provider).info();
+        if !info.capabilities.create {
+            return Err(ProviderError::not_capable(&row.account, "Keyden cannot create keys there"));
+        }
+        if !info.creates.contains(&kind) {
+            let kinds: Vec<&str> = info.creates.iter().map(|k| k.as_str()).collect();
             return Err(ProviderError::InvalidInput {
                 field: "type",
-                reason: "Medusa creates secret or publishable keys".into(),
+                reason: format!("{} creates {} keys", row.account.provider.label(), kinds.join(" or ")),
             });
         }
-        let session = self.medusa(account).await?;
+        let session = self.key_admin(account).await?;
         self.vault.ensure_keyring().await?;
         self.sync(account, |_, _| {}).await?;
         let a = session.account();
         if kind == KeyKind::Secret && a.one_active_secret {
             let actor = session.actor().await;
-            let active =
-                KeyRows(self.vault.database()).active_secrets_in(ProviderKind::Medusa.as_str(), &a.name).await?;
+            let active = KeyRows(self.vault.database()).active_secrets_in(a.provider.as_str(), &a.name).await?;
             if let Some(k) = active.into_iter().find(|k| actor.is_empty() || k.record.owner == actor) {
                 return Err(VaultError::OneActiveKey { active_id: k.record.id, active_title: k.record.title }.into());
             }
         }
-        self.create_unchecked(&session, &title, kind).await
+        self.create_unchecked(session.as_ref(), &title, kind).await
     }
 
     async fn create_unchecked(
         &self,
-        session: &Session<'_>,
+        session: &dyn KeyAdmin,
         title: &str,
         kind: KeyKind,
     ) -> Result<CreatedKey, ProviderError> {
         let a = session.account();
-        let (remote, token) = session.create(title, kind.as_str()).await?;
+        let (remote, token) = session.create(title, kind).await?;
         let meta = NewKeyMeta {
             title: title.to_string(),
-            provider: ProviderKind::Medusa.as_str().into(),
+            provider: a.provider.as_str().into(),
             account: a.name.clone(),
-            owner: remote.created_by.clone(),
+            owner: remote.owner.clone(),
             kind: Some(kind),
-            remote_id: Some(remote.id.clone()),
+            remote_id: Some(remote.remote_id.clone()),
             redacted: Some(remote.redacted.clone()),
             ..Default::default()
         };
@@ -72,19 +79,19 @@ impl Providers<'_> {
             Err(e) => {
                 // The secret has nowhere safe to go: take the remote key back rather than leave a key
                 // nobody holds.
-                let undo = match session.revoke(&remote.id).await {
-                    Ok(()) => session.delete(&remote.id).await,
+                let undo = match session.revoke(&remote.remote_id).await {
+                    Ok(()) => session.delete(&remote.remote_id).await,
                     Err(e) => Err(e),
                 };
-                tracing::warn!(remote_id = %remote.id, undone = undo.is_ok(), "keyring refused a new remote key");
+                tracing::warn!(remote_id = %remote.remote_id, undone = undo.is_ok(), "keyring refused a new remote key");
                 return Err(e.into());
             }
         };
-        let back = session.get(&remote.id).await?;
+        let back = session.get(&remote.remote_id).await?;
         if back.as_ref().is_none_or(|b| b.title != title) {
             return Err(ProviderError::NotApplied {
-                service: session.api.service.clone(),
-                what: format!("key {} is not there after creating it", remote.id),
+                service: session.service().to_string(),
+                what: format!("key {} is not there after creating it", remote.remote_id),
             });
         }
         Ok(CreatedKey { key, secret: shown.expose().to_string() })
@@ -100,10 +107,10 @@ impl Providers<'_> {
                 session.update_title(&remote_id, &title).await?;
                 let back = session.get(&remote_id).await?;
                 match back {
-                    None => return Err(self.missing(&session, &key).await?),
+                    None => return Err(self.missing(session.as_ref(), &key).await?),
                     Some(b) if b.title != title => {
                         return Err(ProviderError::NotApplied {
-                            service: session.api.service.clone(),
+                            service: session.service().to_string(),
                             what: format!("the title is still {:?}", b.title),
                         })
                     }
@@ -125,11 +132,11 @@ impl Providers<'_> {
             let revoked = session.revoke(&remote_id).await;
             let back = session.get(&remote_id).await?;
             match back {
-                None => return Err(self.missing(&session, &key).await?),
+                None => return Err(self.missing(session.as_ref(), &key).await?),
                 Some(b) if b.revoked_at.is_none() => {
                     revoked?;
                     return Err(ProviderError::NotApplied {
-                        service: session.api.service.clone(),
+                        service: session.service().to_string(),
                         what: format!("{remote_id} is still active"),
                     });
                 }
@@ -152,7 +159,7 @@ impl Providers<'_> {
             session.delete(&remote_id).await?;
             if session.get(&remote_id).await?.is_some() {
                 return Err(ProviderError::NotApplied {
-                    service: session.api.service.clone(),
+                    service: session.service().to_string(),
                     what: format!("{remote_id} is still there after deleting it"),
                 });
             }
@@ -163,10 +170,10 @@ impl Providers<'_> {
     }
 
     /// The remote key is not there: mark it gone in the mirror and say so.
-    async fn missing(&self, session: &Session<'_>, key: &KeyRecord) -> Result<ProviderError, ProviderError> {
-        Mirror(self.vault.database()).mark(&key.id, "gone", self.vault.now()).await?;
+    async fn missing(&self, session: &dyn KeyAdmin, key: &KeyRecord) -> Result<ProviderError, ProviderError> {
+        Mirror(self.vault.database()).mark(&key.id, RemoteState::Gone, self.vault.now()).await?;
         Ok(ProviderError::RemoteMissing {
-            service: session.api.service.clone(),
+            service: session.service().to_string(),
             what: format!("key {} ('{}')", key.remote_id.as_deref().unwrap_or_default(), key.title),
         })
     }
@@ -202,7 +209,7 @@ impl Providers<'_> {
             steps.push(format!("revoked '{}' first (one active secret key per account)", old.title));
             revoked_first = true;
         }
-        let created = self.create_unchecked(&session, &title, old.kind).await?;
+        let created = self.create_unchecked(session.as_ref(), &title, old.kind).await?;
         steps.push(format!("created '{}' ({}); its secret is in the keyring", created.key.title, created.key.id));
         let check = self.check(&created.key.id).await?;
         steps.push(format!("checked the new key: {}", check_words(&check)));

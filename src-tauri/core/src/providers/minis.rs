@@ -3,10 +3,17 @@
 //! clocks: a user token lives minutes, the API key does not expire — a 401 is the key, a TOKEN_EXPIRED
 //! is the token.
 
+use super::credentials::no_credential;
 use super::http::{Answer, Http, Idempotent};
+use super::provider::{judged, CheckAnswer, Provider, Verified as AccountVerified};
 use super::{ProviderError, Providers};
 use crate::secret::SecretValue;
-use keyden_protocol::{CheckOutcome, HealthCheck, MinisTokenState, MinisVerification};
+use crate::store::AccountRow;
+use async_trait::async_trait;
+use keyden_protocol::{
+    Account, AccountAuth, AuthMethod, Capabilities, CheckOutcome, HealthCheck, KeyRecord, MinisTokenState,
+    MinisVerification, ProviderInfo, ProviderKind,
+};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 
@@ -146,7 +153,72 @@ fn code_of(e: &GqlError) -> Option<&str> {
     e.extensions.as_ref()?.get("code")?.as_str()
 }
 
+pub struct ShopMinis;
+
+#[async_trait]
+impl Provider for ShopMinis {
+    fn info(&self) -> ProviderInfo {
+        ProviderInfo {
+            kind: ProviderKind::ShopMinis,
+            title: "Shop Minis (Admin API)".into(),
+            default_url: Some("https://server.shop.app".into()),
+            auth_methods: vec![AuthMethod {
+                auth: AccountAuth::ApiKey,
+                label: "Admin API key".into(),
+                login_label: None,
+                secret_label: "Admin API key".into(),
+            }],
+            creates: vec![],
+            capabilities: Capabilities { check: true, verify_user_tokens: true, ..Capabilities::default() },
+        }
+    }
+
+    async fn verify_credentials(
+        &self,
+        p: &Providers<'_>,
+        account: &Account,
+        secret: &SecretValue,
+    ) -> Result<AccountVerified, ProviderError> {
+        let api = p.minis_api(account);
+        let probe = api.probe(secret).await?;
+        if !probe.accepted {
+            return Err(ProviderError::Unauthorized {
+                service: api.service,
+                status: probe.status,
+                message: "the API key was rejected".into(),
+            });
+        }
+        Ok(AccountVerified::default())
+    }
+
+    /// The API key is asked about with a token that cannot be valid: TOKEN_INVALID means accepted.
+    async fn check(&self, p: &Providers<'_>, key: &KeyRecord) -> Option<Result<CheckAnswer, ProviderError>> {
+        if !key.has_secret {
+            return None;
+        }
+        Some(
+            async {
+                let row = p.account(&key.account).await?;
+                let secret = p.secret_for_check(key).await?;
+                let probe = p.minis_api(&row.account).probe(&secret).await?;
+                Ok(judged(probe.status))
+            }
+            .await,
+        )
+    }
+}
+
 impl Providers<'_> {
+    pub(crate) fn minis_api(&self, account: &Account) -> MinisApi<'_> {
+        MinisApi::new(self.http, &account.base_url, &account.name)
+    }
+
+    /// The API key of a Shop Minis account (a vault key).
+    pub(crate) async fn minis_key(&self, row: &AccountRow) -> Result<SecretValue, ProviderError> {
+        let id = row.account.credential_key_id.as_deref().ok_or_else(|| no_credential(&row.account))?;
+        self.vault.credential_get(id).await?.ok_or_else(|| no_credential(&row.account))
+    }
+
     /// `keyden minis verify`: the user token's clock and the API key's standing, side by side. The
     /// outcome for the API key is recorded in its health history too.
     pub async fn minis_verify(&self, account: &str, token: &str) -> Result<MinisVerification, ProviderError> {
@@ -158,6 +230,9 @@ impl Providers<'_> {
             });
         }
         let row = self.account(account).await?;
+        if row.account.provider != ProviderKind::ShopMinis {
+            return Err(ProviderError::not_capable(&row.account, "it verifies no user tokens"));
+        }
         let api_key = self.minis_key(&row).await?;
         let api = self.minis_api(&row.account);
         let v = api.verify(&api_key, token).await?;
@@ -201,7 +276,7 @@ fn explain(account: &str, v: Verified, now: i64) -> MinisVerification {
     };
     out.public_id = p.public_id;
     out.user_state = p.user_state;
-    out.token_expires_at = p.token_expires_at.as_deref().and_then(super::medusa::parse_time);
+    out.token_expires_at = p.token_expires_at.as_deref().and_then(super::provider::parse_time);
     out.user_errors = p.user_errors.iter().filter_map(|e| e.code.clone()).collect();
     let first = p.user_errors.first();
     let detail = first.and_then(|e| e.message.clone()).map(|m| format!(" ({m})")).unwrap_or_default();

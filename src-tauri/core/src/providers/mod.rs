@@ -1,13 +1,18 @@
 //! Providers' admin APIs (Medusa v2, Shop Minis) and what Keyden builds on them: accounts, the mirror
-//! sync, remote key lifecycle, health checks, rotation. Every request goes through [`http::Http`].
+//! sync, remote key lifecycle, health checks, rotation. Each provider sits behind [`provider::Provider`]
+//! and is listed in [`registry`]; every request goes through [`http::Http`].
 
 pub mod accounts;
+mod credentials;
 mod error;
 pub mod health;
 pub mod http;
 pub mod lifecycle;
 pub mod medusa;
 pub mod minis;
+mod probe;
+pub mod provider;
+pub mod registry;
 pub mod sync;
 
 pub use error::ProviderError;

@@ -1,12 +1,11 @@
-//! The mirror sync: page through a Medusa account's keys, then apply them to SQLite in one transaction.
-//! A failure anywhere (network, a page that does not parse, the database) leaves the mirror as it was
-//! and records when the last sync succeeded and why this one failed.
+//! The mirror sync: page through an account's keys at its provider, then apply them to SQLite in one
+//! transaction. A failure anywhere (network, a page that does not parse, the database) leaves the
+//! mirror as it was and records when the last sync succeeded and why this one failed.
 
-use super::medusa::{parse_time, RemoteKey};
 use super::{ProviderError, Providers};
 use crate::store::{AccountRows, Mirror, MirrorKey};
 use crate::Coded;
-use keyden_protocol::{KeyKind, ProviderKind, SyncReport};
+use keyden_protocol::SyncReport;
 use std::collections::HashSet;
 
 /// Medusa accepts up to 1,000 per page; 500 keeps each answer small enough to parse quickly.
@@ -19,15 +18,8 @@ impl Providers<'_> {
     /// Syncs one account. `progress(fetched, total)` is called after each page.
     pub async fn sync(&self, account: &str, progress: impl Fn(u64, u64)) -> Result<SyncReport, ProviderError> {
         let row = self.account(account).await?;
-        if row.account.provider != ProviderKind::Medusa {
-            return Err(ProviderError::InvalidInput {
-                field: "account",
-                reason: format!(
-                    "'{}' is a {} account: it has no key list to sync",
-                    row.account.name,
-                    row.account.provider.label()
-                ),
-            });
+        if !super::registry::get(row.account.provider).info().capabilities.sync {
+            return Err(ProviderError::not_capable(&row.account, "it has no key list to sync"));
         }
         let result = self.sync_inner(account, &progress).await;
         if let Err(e) = &result {
@@ -39,36 +31,35 @@ impl Providers<'_> {
     }
 
     async fn sync_inner(&self, account: &str, progress: &impl Fn(u64, u64)) -> Result<SyncReport, ProviderError> {
-        let session = self.medusa(account).await?;
-        let mut remote: Vec<RemoteKey> = Vec::new();
+        let admin = self.key_admin(account).await?;
+        let mut keys: Vec<MirrorKey> = Vec::new();
         let mut seen = HashSet::new();
         let mut pages = 0u32;
         loop {
-            let offset = remote.len() as u64;
-            let page = session.list(offset, PAGE_SIZE).await?;
+            let offset = keys.len() as u64;
+            let (page, total) = admin.list_page(offset, PAGE_SIZE).await?;
             pages += 1;
-            let got = page.api_keys.len();
-            for k in page.api_keys {
-                if seen.insert(k.id.clone()) {
-                    remote.push(k);
+            let got = page.len();
+            for k in page {
+                if seen.insert(k.remote_id.clone()) {
+                    keys.push(k);
                 }
             }
-            progress(remote.len() as u64, page.count);
-            if got == 0 || remote.len() as u64 >= page.count || got < PAGE_SIZE as usize {
+            progress(keys.len() as u64, total);
+            if got == 0 || keys.len() as u64 >= total || got < PAGE_SIZE as usize {
                 break;
             }
-            if remote.len() > MAX_KEYS {
+            if keys.len() > MAX_KEYS {
                 return Err(ProviderError::Malformed {
-                    service: session.api.service.clone(),
+                    service: admin.service().to_string(),
                     reason: format!("more than {MAX_KEYS} keys listed; refusing to mirror"),
                 });
             }
         }
-        let keys = remote.iter().map(|k| mirror_key(k, &session.api.service)).collect::<Result<Vec<_>, _>>()?;
         let now = self.vault.now();
-        let a = session.account();
+        let a = admin.account();
         let counts = Mirror(self.vault.database())
-            .apply(ProviderKind::Medusa.as_str(), &a.name, &a.id, &keys, now, crate::vault::new_key_id)
+            .apply(a.provider.as_str(), &a.name, &a.id, &keys, now, crate::vault::new_key_id)
             .await?;
         self.vault.forget_cached_secrets().await;
         Ok(SyncReport {
@@ -82,26 +73,4 @@ impl Providers<'_> {
             at: now,
         })
     }
-}
-
-fn mirror_key(k: &RemoteKey, service: &str) -> Result<MirrorKey, ProviderError> {
-    let malformed =
-        |what: &str| ProviderError::Malformed { service: service.into(), reason: format!("{}: {what}", k.id) };
-    let kind = match k.kind.as_str() {
-        "secret" => KeyKind::Secret,
-        "publishable" => KeyKind::Publishable,
-        other => return Err(malformed(&format!("unknown key type {other:?}"))),
-    };
-    Ok(MirrorKey {
-        remote_id: k.id.clone(),
-        title: k.title.chars().take(200).collect(),
-        kind,
-        owner: k.created_by.clone(),
-        redacted: k.redacted.clone(),
-        created_at: parse_time(&k.created_at).ok_or_else(|| malformed("created_at is not a date"))?,
-        revoked_at: match &k.revoked_at {
-            Some(t) => Some(parse_time(t).ok_or_else(|| malformed("revoked_at is not a date"))?),
-            None => None,
-        },
-    })
 }

@@ -3,7 +3,7 @@
 //! rows that changed are written, so a sync that finds nothing new writes almost nothing.
 
 use super::{Database, StoreError};
-use keyden_protocol::{KeyKind, KeyStatus};
+use keyden_protocol::{KeyKind, KeyStatus, RemoteState};
 use std::collections::HashMap;
 
 /// One remote key as the mirror stores it.
@@ -36,7 +36,7 @@ struct Local {
     owner: String,
     redacted: String,
     status: String,
-    remote_state: Option<String>,
+    remote_state: Option<RemoteState>,
 }
 
 pub struct Mirror<'a>(pub &'a Database);
@@ -64,6 +64,7 @@ impl Mirror<'_> {
         let mut local: HashMap<String, Local> = existing
             .into_iter()
             .map(|(id, remote_id, title, owner, redacted, status, remote_state)| {
+                let remote_state = remote_state.as_deref().and_then(RemoteState::parse);
                 (remote_id, Local { id, title, owner, redacted, status, remote_state })
             })
             .collect();
@@ -78,7 +79,7 @@ impl Mirror<'_> {
                         && l.owner == k.owner
                         && l.redacted == k.redacted
                         && l.status == status.as_str()
-                        && l.remote_state.as_deref() == Some("present");
+                        && l.remote_state == Some(RemoteState::Present);
                     if same {
                         counts.unchanged += 1;
                         continue;
@@ -125,7 +126,7 @@ impl Mirror<'_> {
             }
         }
         // What is left was not listed by the provider: marked gone, never dropped.
-        for l in local.values().filter(|l| l.remote_state.as_deref() != Some("gone")) {
+        for l in local.values().filter(|l| l.remote_state != Some(RemoteState::Gone)) {
             sqlx::query("UPDATE keys SET remote_state = 'gone', synced_at = ? WHERE id = ?")
                 .bind(now)
                 .bind(&l.id)
@@ -147,9 +148,9 @@ impl Mirror<'_> {
     }
 
     /// One key's mirror state after a remote change Keyden made itself (revoke, title).
-    pub async fn mark(&self, id: &str, state: &str, now: i64) -> Result<(), StoreError> {
+    pub async fn mark(&self, id: &str, state: RemoteState, now: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE keys SET remote_state = ?, synced_at = ? WHERE id = ?")
-            .bind(state)
+            .bind(state.as_str())
             .bind(now)
             .bind(id)
             .execute(&self.0.pool)

@@ -307,7 +307,9 @@ impl Vault {
     }
 
     /// Changes the title and/or notes, nothing else.
-    pub async fn edit(&self, name: &str, edit: KeyEdit) -> Result<KeyRecord, VaultError> {
+    /// Local only: skins go through `Providers::edit_key`, which changes a linked key at its provider
+    /// first. The same holds for `revoke` and `delete` below.
+    pub(crate) async fn edit(&self, name: &str, edit: KeyEdit) -> Result<KeyRecord, VaultError> {
         let mut key = self.resolve(name).await?;
         let old_title = key.title.clone();
         if let Some(t) = edit.title.as_deref() {
@@ -324,7 +326,7 @@ impl Vault {
     }
 
     /// Revoke is final. The secret stays in the keyring, for token diagnosis only.
-    pub async fn revoke(&self, name: &str) -> Result<KeyRecord, VaultError> {
+    pub(crate) async fn revoke(&self, name: &str) -> Result<KeyRecord, VaultError> {
         let mut key = self.resolve(name).await?;
         if key.status == KeyStatus::Revoked {
             return Err(VaultError::AlreadyRevoked(key.title));
@@ -340,7 +342,7 @@ impl Vault {
     }
 
     /// Deletes a revoked key: its row and its keyring entry, journalled.
-    pub async fn delete(&self, name: &str) -> Result<KeyRecord, VaultError> {
+    pub(crate) async fn delete(&self, name: &str) -> Result<KeyRecord, VaultError> {
         let key = self.resolve(name).await?;
         if key.status != KeyStatus::Revoked {
             return Err(VaultError::NotRevoked(key.title));

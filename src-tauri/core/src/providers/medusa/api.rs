@@ -1,10 +1,10 @@
 //! The Medusa v2 Admin API, as observed on a real 2.21 server (see tests/medusa/): login, and the
-//! api-keys routes. Stateless: the caller ([`super::accounts::Session`]) supplies the credential and
+//! api-keys routes. Stateless: the caller ([`super::session::Session`]) supplies the credential and
 //! renews it. Error bodies are `{type?, message}`; every 2xx that changes a key is read back by the
 //! lifecycle, because the server answers 200 to updates, revokes and deletes of ids it does not have.
 
-use super::http::{Answer, Http, Idempotent};
-use super::ProviderError;
+use crate::providers::http::{Answer, Http, Idempotent};
+use crate::providers::ProviderError;
 use crate::secret::SecretValue;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
@@ -219,9 +219,4 @@ fn path_segment(id: &str) -> Result<&str, ProviderError> {
     } else {
         Err(ProviderError::InvalidInput { field: "remote id", reason: format!("{id:?} is not a Medusa id") })
     }
-}
-
-/// Medusa's timestamps ("2026-11-21T23:43:42.965Z") as Unix seconds.
-pub fn parse_time(s: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok().map(|t| t.unix_timestamp())
 }

@@ -1,0 +1,52 @@
+//! The key lifecycle as both skins call it. Edit, revoke and delete go through the providers layer,
+//! so a linked key changes at its provider first; no skin can reach the vault's local-only versions.
+
+use super::Keyden;
+use crate::providers::ProviderError;
+use crate::secret::SecretValue;
+use crate::vault::{NewKeyMeta, Use, VaultError};
+use keyden_protocol::{KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, SyncReport};
+
+impl Keyden {
+    /// Stores a new key: the value in the keyring, the metadata in SQLite.
+    pub async fn add_key(&self, meta: NewKeyMeta, secret: SecretValue) -> Result<KeyRecord, VaultError> {
+        self.vault().await?.add(meta, secret).await
+    }
+
+    pub async fn list_keys(&self, query: &KeyQuery) -> Result<KeyList, VaultError> {
+        self.vault().await?.list(query).await
+    }
+
+    pub async fn key_detail(&self, name: &str) -> Result<KeyDetail, VaultError> {
+        self.vault().await?.detail(name).await
+    }
+
+    pub async fn edit_key(&self, name: &str, edit: KeyEdit) -> Result<KeyRecord, ProviderError> {
+        self.providers().await?.edit_key(name, edit).await
+    }
+
+    /// Final: at the provider first for a linked key, then here.
+    pub async fn revoke_key(&self, name: &str) -> Result<KeyRecord, ProviderError> {
+        self.providers().await?.revoke_key(name).await
+    }
+
+    /// Only a revoked key; its keyring entry goes too.
+    pub async fn delete_key(&self, name: &str) -> Result<KeyRecord, ProviderError> {
+        self.providers().await?.delete_key(name).await
+    }
+
+    /// A key's value for one audited purpose (reveal, copy, inject): never for a revoked key.
+    pub async fn use_secret(
+        &self,
+        name: &str,
+        purpose: Use,
+        detail: &str,
+    ) -> Result<(KeyRecord, SecretValue), VaultError> {
+        self.vault().await?.use_secret(name, purpose, detail).await
+    }
+
+    /// Mirrors an account's keys; `progress(fetched, total)` after each page.
+    pub async fn sync(&self, account: &str, progress: impl Fn(u64, u64)) -> Result<SyncReport, ProviderError> {
+        self.providers().await?.sync(account, progress).await
+    }
+}
