@@ -7,6 +7,8 @@ pub mod inspection_view;
 pub mod key_filters;
 pub mod key_history;
 pub mod key_table;
+pub mod mint_panel;
 pub mod modal;
 pub mod remote_key_dialog;
+pub mod secret_box;
 pub mod toast;

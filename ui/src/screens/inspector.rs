@@ -3,13 +3,14 @@
 //! stored; the mint panel's tokens are shown, never kept.
 
 use crate::components::inspection_view::{verdict_class, verdict_title, InspectionView};
+use crate::components::mint_panel::MintPanel;
 use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::hooks::run_command;
 use crate::ipc;
 use crate::time::{now, relative};
 use keyden_protocol::commands::*;
-use keyden_protocol::{ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyQuery, KeySource, MintRequest};
+use keyden_protocol::{ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyQuery, KeySource};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -38,7 +39,6 @@ pub fn inspector_screen() -> Html {
     let vault_keys = use_state(Vec::<(String, String)>::new);
     let tick = use_state(now);
     let latest = crate::hooks::use_latest();
-    let minted = use_state(|| None::<String>);
     let history = use_state(Vec::<HistoryEntry>::new);
     let reload_history = {
         let history = history.clone();
@@ -56,7 +56,6 @@ pub fn inspector_screen() -> Html {
         use_effect_with((), move |_| reload_history.emit(()));
     }
     let token_ref = use_node_ref();
-    let mint_refs = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
 
     // The vault's keys for the pickers.
     {
@@ -133,34 +132,13 @@ pub fn inspector_screen() -> Html {
     let on_leeway = update(|r, v| r.leeway = v.parse().unwrap_or(0))
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
 
-    let on_mint = {
-        let (refs, minted, toast) = (mint_refs.clone(), minted.clone(), ctx.toast.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let val = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            let key_id = refs.0.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-            let req = MintRequest::Shopify {
-                key_id,
-                api_key: val(&refs.1),
-                shop: val(&refs.2),
-                user: val(&refs.3),
-                lifetime: val(&refs.4).parse().unwrap_or(60),
-            };
-            let (minted, toast) = (minted.clone(), toast.clone());
-            run_command(MintToken { request: req }, toast, move |m| minted.set(Some(m.token)));
-        })
-    };
     let inspect_minted = {
-        let (minted, request, token_ref) = (minted.clone(), request.clone(), token_ref.clone());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(t) = &*minted {
-                if let Some(area) = token_ref.cast::<HtmlTextAreaElement>() {
-                    area.set_value(t);
-                }
-                let mut r = (*request).clone();
-                r.token = t.clone();
-                request.set(r);
+        let (request, token_ref) = (request.clone(), token_ref.clone());
+        Callback::from(move |t: String| {
+            if let Some(area) = token_ref.cast::<HtmlTextAreaElement>() {
+                area.set_value(&t);
             }
+            request.set(InspectRequest { token: t, ..(*request).clone() });
         })
     };
 
@@ -218,7 +196,7 @@ pub fn inspector_screen() -> Html {
                     <label class="field">{"A key from the vault"}
                         <select id="inspect-key" onchange={on_key}>
                             <option value="">{"— decode only —"}</option>
-                            {key_options.clone()}
+                            {key_options}
                         </select>
                     </label>
                     <label class="field">{"…or paste an HMAC secret"}
@@ -259,25 +237,7 @@ pub fn inspector_screen() -> Html {
                         <button class="btn btn-ghost" id="clear-history" onclick={on_clear_history}>{"Clear history"}</button>
                     }
 
-                    <h3>{"Mint a test token"}</h3>
-                    <form class="mint" onsubmit={on_mint} id="mint-form">
-                        <label class="field">{"Signed with (vault)"}
-                            <select id="mint-key" ref={mint_refs.0.clone()}>{key_options}</select>
-                        </label>
-                        <label class="field">{"Client id (aud)"}<input id="mint-api-key" ref={mint_refs.1.clone()} required=true /></label>
-                        <label class="field">{"Shop"}<input id="mint-shop" ref={mint_refs.2.clone()} placeholder="my-shop.myshopify.com" required=true /></label>
-                        <div class="row">
-                            <label class="field">{"User"}<input id="mint-user" ref={mint_refs.3.clone()} value="1" /></label>
-                            <label class="field">{"Lifetime (s)"}<input id="mint-lifetime" ref={mint_refs.4.clone()} type="number" value="60" min="1" /></label>
-                        </div>
-                        <button class="btn btn-primary" type="submit" id="mint-submit">{"Mint Shopify session token"}</button>
-                    </form>
-                    if let Some(t) = &*minted {
-                        <div class="minted">
-                            <code id="minted-token">{t}</code>
-                            <button class="btn" onclick={inspect_minted}>{"Inspect it"}</button>
-                        </div>
-                    }
+                    <MintPanel keys={(*vault_keys).clone()} on_inspect={inspect_minted} />
                 </aside>
             </div>
         </div>

@@ -1,11 +1,11 @@
-//! One key: metadata, remote state, health history, audit trail, and the actions — Reveal, Copy, Edit,
-//! Rotate, Check now, Revoke, Delete. A
-//! revealed value lives only in this panel's state, and is dropped when hidden or the key changes.
+//! One key: metadata, remote state, health history, audit trail, and the actions — Reveal and Copy
+//! (in its `SecretBox`), Edit, Rotate, Check now, Revoke, Delete.
 
 use crate::components::badge::StatusBadge;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::key_history::KeyHistory;
 use crate::components::remote_key_dialog::SecretOnce;
+use crate::components::secret_box::SecretBox;
 use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::hooks::run_command;
@@ -36,7 +36,6 @@ enum Confirm {
 pub fn key_detail_panel(p: &DetailProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let detail = use_state(|| None::<KeyDetail>);
-    let revealed = use_state(|| None::<String>);
     let confirm = use_state(|| None::<Confirm>);
     let editing = use_state(|| false);
     let reload = use_state(|| 0u32);
@@ -45,13 +44,10 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
     let title_ref = use_node_ref();
     let notes_ref = use_node_ref();
 
-    // A revealed value and an open edit belong to one key: forget them when another is shown.
+    // An open edit belongs to one key: forget it when another is shown.
     {
-        let (revealed, editing) = (revealed.clone(), editing.clone());
-        use_effect_with(p.id.clone(), move |_| {
-            revealed.set(None);
-            editing.set(false);
-        });
+        let editing = editing.clone();
+        use_effect_with(p.id.clone(), move |_| editing.set(false));
     }
     {
         let (detail, toast) = (detail.clone(), ctx.toast.clone());
@@ -73,30 +69,6 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
         })
     };
 
-    let on_reveal = {
-        let (revealed, id, toast, refresh) = (revealed.clone(), k.id.clone(), ctx.toast.clone(), refresh.clone());
-        Callback::from(move |_: MouseEvent| {
-            if revealed.is_some() {
-                revealed.set(None);
-                return;
-            }
-            let (revealed, refresh) = (revealed.clone(), refresh.clone());
-            run_command(RevealKey { id: id.to_string() }, toast.clone(), move |r| {
-                revealed.set(Some(r.value));
-                refresh.emit(());
-            });
-        })
-    };
-    let on_copy = {
-        let (id, toast, refresh) = (k.id.clone(), ctx.toast.clone(), refresh.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (said, refresh) = (toast.clone(), refresh.clone());
-            run_command(CopyKey { id: id.to_string() }, toast.clone(), move |r| {
-                said.emit(Toast::ok(format!("Copied. The clipboard clears in {} s.", r.clears_in_seconds)));
-                refresh.emit(());
-            });
-        })
-    };
     let ask = |what: Confirm| {
         let confirm = confirm.clone();
         Callback::from(move |_: MouseEvent| confirm.set(Some(what.clone())))
@@ -235,20 +207,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                 }
             </header>
 
-            <div class="secret-box">
-                <code id="secret-value" class={classes!(revealed.is_some().then_some("revealed"))}>
-                    { revealed.as_deref().unwrap_or(&k.redacted) }
-                </code>
-                <div class="row">
-                    <button class="btn" id="reveal" onclick={on_reveal} disabled={!active || !k.has_secret}>{ if revealed.is_some() { "Hide" } else { "Reveal" } }</button>
-                    <button class="btn" id="copy" onclick={on_copy} disabled={!active || !k.has_secret}>{"Copy"}</button>
-                </div>
-                if !k.has_secret {
-                    <p class="muted small" id="mirrored-note">{format!("Mirrored from {}: the provider shows a secret only when it is created, so Keyden never held this one.", k.provider)}</p>
-                } else if !active {
-                    <p class="muted small">{"A revoked key's secret is kept only for token diagnosis; it is never revealed, copied or injected again."}</p>
-                }
-            </div>
+            <SecretBox key_record={k.clone()} on_used={refresh.clone()} />
 
             <dl class="meta">
                 { field("ID", &k.id) }

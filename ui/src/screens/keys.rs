@@ -22,16 +22,47 @@ const PAGE: usize = 100;
 /// that frame, so the window shows its list as soon as what fits on screen is ready.
 const FIRST_PAINT_ROWS: usize = 40;
 
+/// The list for `query` (its first `wanted` keys), loaded again whenever the query, `reload` or
+/// `wanted` changes. Answers can arrive out of order while typing: only the newest request's lands.
+#[hook]
+fn use_key_list(
+    query: KeyQuery,
+    reload: u32,
+    wanted: usize,
+) -> (UseStateHandle<Option<Rc<KeyList>>>, UseStateHandle<Option<ErrorReply>>) {
+    let list = use_state(|| None::<Rc<KeyList>>);
+    let error = use_state(|| None::<ErrorReply>);
+    let latest = crate::hooks::use_latest();
+    {
+        let (list, error) = (list.clone(), error.clone());
+        use_effect_with((query, reload, wanted), move |(q, _, wanted)| {
+            let q = KeyQuery { limit: Some(*wanted as u32), ..q.clone() };
+            let ticket = latest.begin();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = ipc::invoke(ListKeys { query: q }).await;
+                if !latest.is_current(ticket) {
+                    return;
+                }
+                match result {
+                    Ok(l) => {
+                        list.set(Some(Rc::new(l)));
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
+    (list, error)
+}
+
 #[function_component(KeysScreen)]
 pub fn keys_screen() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let query = use_state(KeyQuery::default);
-    let list = use_state(|| None::<Rc<KeyList>>);
-    let error = use_state(|| None::<ErrorReply>);
     let selected = use_state(|| None::<String>);
     let creating = use_state(|| false);
     let reload = use_state(|| 0u32);
-    let latest = crate::hooks::use_latest();
     let search_ref = use_node_ref();
     // Rows rendered: thousands of keys stay searchable, but only a page of them is put in the DOM.
     let shown = use_state(|| FIRST_PAINT_ROWS);
@@ -61,28 +92,7 @@ pub fn keys_screen() -> Html {
             }
         });
     }
-    // Load the list whenever the query changes or something was modified. Answers can arrive out of
-    // order while typing: only the newest request's answer is shown.
-    {
-        let (list, error) = (list.clone(), error.clone());
-        use_effect_with(((*query).clone(), *reload, *shown), move |(q, _, wanted)| {
-            let q = KeyQuery { limit: Some(*wanted as u32), ..q.clone() };
-            let ticket = latest.begin();
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = ipc::invoke(ListKeys { query: q }).await;
-                if !latest.is_current(ticket) {
-                    return;
-                }
-                match result {
-                    Ok(l) => {
-                        list.set(Some(Rc::new(l)));
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        });
-    }
+    let (list, error) = use_key_list((*query).clone(), *reload, *shown);
 
     {
         let ready = list.is_some() || error.is_some();
