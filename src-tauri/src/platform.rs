@@ -60,7 +60,14 @@ pub fn after_setup(app: &AppHandle) {
             use tokio::signal::unix::{signal, SignalKind};
             if let Ok(mut term) = signal(SignalKind::terminate()) {
                 if term.recv().await.is_some() {
-                    save_and_exit(&handle, 0);
+                    // On the main thread: the window-state plugin saves while holding its cache's
+                    // lock and asks the window (a round trip to the main thread), while the main
+                    // thread's resize and move handlers take that same lock. Saved from here, a
+                    // SIGTERM that lands during a resize deadlocked and the app never exited.
+                    let main = handle.clone();
+                    if handle.run_on_main_thread(move || save_and_exit(&main, 0)).is_err() {
+                        handle.exit(0);
+                    }
                 }
             }
         });

@@ -664,8 +664,9 @@ async fn focus(c: &Client, css: &str) {
 async fn wait_focus(c: &Client, id: &str) {
     let mut last = None;
     for _ in 0..100 {
-        if let Ok(e) = c.active_element().await {
-            last = e.attr("id").await.ok().flatten();
+        // The DOM's own answer: WebKitWebDriver's Get Active Element was seen to lag behind it.
+        if let Ok(v) = c.execute("return document.activeElement ? document.activeElement.id : null", vec![]).await {
+            last = v.as_str().map(str::to_string);
             if last.as_deref() == Some(id) {
                 return;
             }

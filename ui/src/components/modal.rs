@@ -82,21 +82,29 @@ pub fn modal(p: &ModalProps) -> Html {
                 close.emit(());
                 return;
             }
-            if e.key() != "Tab" {
+            // keyCode too: WebKit reports a synthesized Shift+Tab's key as "Unidentified".
+            #[allow(deprecated)]
+            let tab = e.key() == "Tab" || e.key_code() == 9;
+            if !tab {
                 return;
             }
             let Some(root) = node.cast::<Element>() else { return };
             let items = focusables(&root);
-            let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
-            let current = active_element();
-            let inside = current.as_ref().is_some_and(|c| root.contains(Some(c)));
-            if e.shift_key() && (!inside || current.as_ref() == Some(first)) {
-                e.prevent_default();
-                let _ = last.focus();
-            } else if !e.shift_key() && (!inside || current.as_ref() == Some(last)) {
-                e.prevent_default();
-                let _ = first.focus();
+            if items.is_empty() {
+                return;
             }
+            // Every Tab is moved here, not only the ones at the ends: WebKit's own navigation can start
+            // from the element focused before the dialog opened and leave it.
+            e.prevent_default();
+            let current = active_element();
+            let at = current.and_then(|c| items.iter().position(|i| *i == c));
+            let next = match (at, e.shift_key()) {
+                (Some(i), false) => (i + 1) % items.len(),
+                (Some(i), true) => (i + items.len() - 1) % items.len(),
+                (None, false) => 0,
+                (None, true) => items.len() - 1,
+            };
+            let _ = items[next].focus();
         })
     };
 
