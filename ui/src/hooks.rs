@@ -1,4 +1,5 @@
-//! Hooks the screens share.
+//! What the screens share besides components: the hooks (`use_latest`) and `run_command`, the
+//! send-a-command-and-toast-its-failure pattern.
 
 use crate::components::toast::Toast;
 use crate::ipc;

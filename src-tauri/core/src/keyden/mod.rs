@@ -45,19 +45,14 @@ impl Keyden {
     /// The OS keyring and the system clock, on the configured data directory (created if missing).
     pub fn open(config: Config) -> Result<Self, crate::paths::PathsError> {
         let dir = crate::paths::data_dir(config.data_dir.as_deref())?;
-        Ok(Self::with_parts(dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin))
+        Ok(Self::build(Ok(dir), Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin))
     }
 
     /// Like [`open`](Self::open), but a data directory that cannot be had is only an error for the
     /// calls that need the vault (`inspect` on a headless box).
     pub fn open_for_inspection(config: Config) -> Self {
-        match crate::paths::data_dir(config.data_dir.as_deref()) {
-            Ok(dir) => Self::with_parts(dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin),
-            Err(e) => Keyden {
-                data_dir: Err(e.to_string()),
-                ..Self::with_parts(PathBuf::new(), Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin)
-            },
-        }
+        let dir = crate::paths::data_dir(config.data_dir.as_deref()).map_err(|e| e.to_string());
+        Self::build(dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin)
     }
 
     /// Any keyring and clock: tests, and `--at`-style fixed instants.
@@ -67,8 +62,17 @@ impl Keyden {
         clock: Arc<dyn Clock>,
         origin: &'static str,
     ) -> Self {
+        Self::build(Ok(data_dir), keyring, clock, origin)
+    }
+
+    fn build(
+        data_dir: Result<PathBuf, String>,
+        keyring: Arc<dyn SecretStore>,
+        clock: Arc<dyn Clock>,
+        origin: &'static str,
+    ) -> Self {
         Keyden {
-            data_dir: Ok(data_dir),
+            data_dir,
             origin,
             keyring,
             clock,
