@@ -117,6 +117,23 @@ mod tests {
         assert_eq!(registered, names);
     }
 
+    /// Tauri's ACL refuses a command the window's capability does not grant (a command added without
+    /// its `allow-…` line fails only at run time, in the window): the capability grants every protocol
+    /// command, and nothing but them and the file dialog.
+    #[test]
+    fn the_window_is_granted_every_command_and_nothing_else() {
+        let text = include_str!("../capabilities/main.json");
+        let capability: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut granted: Vec<String> =
+            capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+        let mut wanted: Vec<String> =
+            commands::NAMES.iter().map(|n| format!("allow-{}", n.replace('_', "-"))).collect();
+        wanted.push("dialog:allow-open".into());
+        granted.sort();
+        wanted.sort();
+        assert_eq!(granted, wanted);
+    }
+
     /// What the UI sends (`ipc::invoke`) is what a handler's `args` parameter reads: Tauri takes the
     /// payload's `args` member and deserializes it as the command type.
     #[test]
