@@ -51,7 +51,11 @@ pub fn copy_detached(secret: &SecretValue, seconds: u32) -> Result<(), Failure> 
 /// The helper: reads the value from stdin, sets the clipboard, reports "ok", holds it, clears it.
 pub fn hold(seconds: u32) -> Result<(), Failure> {
     let mut value = Zeroizing::new(String::new());
-    std::io::stdin().read_to_string(&mut value).map_err(unavailable)?;
+    // From Keyden's own parent process, but bounded all the same.
+    std::io::stdin()
+        .take(keyden_core::secret::MAX_SECRET_BYTES as u64)
+        .read_to_string(&mut value)
+        .map_err(unavailable)?;
     let mut clipboard = match arboard::Clipboard::new() {
         Ok(c) => c,
         Err(e) => {

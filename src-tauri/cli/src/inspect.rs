@@ -10,18 +10,10 @@ use keyden_core::Keyden;
 use std::io::Read;
 use zeroize::Zeroizing;
 
-fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Failure> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Failure::usage("file_unreadable", format!("{what} {}: {e}", path.display()), "check the path"))?;
-    if meta.len() > 1024 * 1024 {
-        return Err(Failure::usage(
-            "file_too_large",
-            format!("{what} {} is {} bytes", path.display(), meta.len()),
-            "a key file is a few KB at most",
-        ));
-    }
-    std::fs::read(path)
-        .map_err(|e| Failure::usage("file_unreadable", format!("{what} {}: {e}", path.display()), "check the path"))
+/// A key, secret or JWKS file: a regular file of at most 1 MiB, judged while reading (a device or a FIFO
+/// is refused before a byte is read).
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    Ok(keyden_core::files::read_bounded(path, 1024 * 1024)?)
 }
 
 /// The token from the argument, or stdin for `-` (read with a bound: a 1 MB paste is refused, not parsed).
@@ -43,20 +35,17 @@ fn key_origin(a: &InspectArgs) -> Result<Option<KeyOrigin>, Failure> {
     let origin = if let Some(s) = a.secret.as_deref().or(a.shopify_secret.as_deref()) {
         KeyOrigin::Secret { bytes: Zeroizing::new(s.as_bytes().to_vec()), label: "the given secret".into() }
     } else if let Some(f) = &a.secret_file {
-        KeyOrigin::Secret {
-            bytes: Zeroizing::new(read_file(f, "secret file")?),
-            label: format!("the secret in {}", f.display()),
-        }
+        KeyOrigin::Secret { bytes: Zeroizing::new(read_file(f)?), label: format!("the secret in {}", f.display()) }
     } else if let Some(name) = &a.secret_from {
         KeyOrigin::Vault(name.clone())
     } else if let Some(f) = &a.key_file {
-        let text = String::from_utf8_lossy(&read_file(f, "key file")?).into_owned();
+        let text = String::from_utf8_lossy(&read_file(f)?).into_owned();
         KeyOrigin::Pem { text, label: format!("the key in {}", f.display()) }
     } else if let Some(src) = &a.jwks {
         if src.starts_with("https://") || src.starts_with("http://") {
             KeyOrigin::JwksUrl { url: src.clone(), refresh: a.refresh }
         } else {
-            let text = String::from_utf8_lossy(&read_file(std::path::Path::new(src), "JWKS file")?).into_owned();
+            let text = String::from_utf8_lossy(&read_file(std::path::Path::new(src))?).into_owned();
             KeyOrigin::Jwk { text, label: format!("the JWKS in {src}") }
         }
     } else {

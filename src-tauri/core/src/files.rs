@@ -63,7 +63,12 @@ impl crate::Coded for FileError {
 /// the size the file system reports.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let read_err = |source| FileError::Read { path: path.to_path_buf(), source };
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    // Judged before opening: opening a FIFO with no writer blocks forever, and a device may act on open.
+    if !std::fs::metadata(path).map_err(read_err)?.is_file() {
+        return Err(FileError::NotAFile { path: path.to_path_buf() });
+    }
+    let file = open_without_blocking(path).map_err(read_err)?;
+    // Judged again on what was opened: the path may have been swapped for a FIFO or a device meanwhile.
     if !file.metadata().map_err(read_err)?.is_file() {
         return Err(FileError::NotAFile { path: path.to_path_buf() });
     }
@@ -73,6 +78,15 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
         return Err(FileError::TooLarge { path: path.to_path_buf(), limit });
     }
     Ok(bytes)
+}
+
+/// Opens for reading without ever waiting for a writer (O_NONBLOCK has no effect on a regular file).
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
 }
 
 /// A text file: no NUL byte, valid UTF-8 (the error names the first bad line).
@@ -202,6 +216,20 @@ mod tests {
         assert!(matches!(read_bounded(dir.path(), 100), Err(FileError::NotAFile { .. })));
         #[cfg(unix)]
         assert!(matches!(read_bounded(Path::new("/dev/zero"), 100), Err(FileError::NotAFile { .. })));
+    }
+
+    /// A FIFO with no writer: refused at once (opening it would wait for a writer forever).
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(status.success());
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        assert!(matches!(read_bounded(&fifo, 100), Err(FileError::NotAFile { .. })));
+        assert!(matches!(read_bounded(&link, 100), Err(FileError::NotAFile { .. })));
     }
 
     #[test]

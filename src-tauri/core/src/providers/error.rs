@@ -32,6 +32,9 @@ pub enum ProviderError {
     Unauthorized { service: String, status: u16, message: String },
     #[error("{service} refused (HTTP {status}): {message}")]
     Refused { service: String, status: u16, message: String },
+    /// A redirect to another origin: not followed, so no credential went there.
+    #[error("{service} redirected (HTTP {status}) to {to}; Keyden does not follow a redirect to another origin")]
+    Redirected { service: String, status: u16, to: String },
     #[error("{service} answered something Keyden cannot read: {reason}")]
     Malformed { service: String, reason: String },
     #[error("{service} does not have it: {what}")]
@@ -65,6 +68,7 @@ impl ProviderError {
                 | ProviderError::RateLimited { .. }
                 | ProviderError::Server { .. }
                 | ProviderError::Malformed { .. }
+                | ProviderError::Redirected { .. }
         )
     }
 }
@@ -101,6 +105,7 @@ impl Coded for ProviderError {
             ProviderError::Unauthorized { .. } => "provider_unauthorized",
             ProviderError::Refused { .. } => "provider_refused",
             ProviderError::Malformed { .. } => "provider_malformed",
+            ProviderError::Redirected { .. } => "provider_redirected",
             ProviderError::RemoteMissing { .. } => "remote_key_missing",
             ProviderError::NotApplied { .. } => "provider_not_applied",
             ProviderError::ConsentNeeded(_) => "consent_needed",
@@ -141,6 +146,11 @@ impl Coded for ProviderError {
                     .into(),
             ),
             ProviderError::Refused { .. } => Some("the provider's own rule; its message says why".into()),
+            ProviderError::Redirected { .. } => Some(
+                "no credential was sent there; if the new address is right, use it as the URL (often http:// → \
+                 https://, or a new host)"
+                    .into(),
+            ),
             ProviderError::Malformed { .. } => Some("is the URL really the provider's API? check the account".into()),
             ProviderError::RemoteMissing { .. } => {
                 Some("it was deleted at the provider; a sync of the account marks it gone in the mirror".into())

@@ -47,6 +47,8 @@ pub struct Answer {
     pub body: Vec<u8>,
     pub latency: Duration,
     pub retry_after: Option<Duration>,
+    /// Where a redirect that was not followed pointed.
+    pub location: Option<String>,
 }
 
 impl Answer {
@@ -89,6 +91,7 @@ impl Http {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("keyden/", env!("CARGO_PKG_VERSION")))
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| root_cause(&e));
         Http { client, timeout, policy }
@@ -133,6 +136,13 @@ impl Http {
                     None => Some(self.backoff(attempt)),
                 },
                 Ok(a) if a.status >= 500 && idempotent == Idempotent::Yes => Some(self.backoff(attempt)),
+                Ok(a) if (300..400).contains(&a.status) => {
+                    return Err(ProviderError::Redirected {
+                        service: service.to_string(),
+                        status: a.status,
+                        to: a.location.clone().unwrap_or_else(|| "no Location given".into()),
+                    })
+                }
                 Ok(_) => None,
                 Err(Failed::Transport(e)) if e.is_connect() => Some(self.backoff(attempt)),
                 Err(Failed::Transport(e))
@@ -170,6 +180,20 @@ impl Http {
     }
 }
 
+/// Redirects are followed only within the origin (scheme, host and port) the request was sent to: every
+/// request may carry a credential — a header, a body, Basic — and a server must not be able to hand it on
+/// to another origin. A redirect elsewhere is not followed; `send` turns it into `Redirected`.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same || attempt.previous().len() > 5 {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 fn transport_error(service: &str, timeout: Duration, e: reqwest::Error) -> ProviderError {
     let service = service.to_string();
     if e.is_timeout() {
@@ -191,6 +215,8 @@ async fn read(mut response: reqwest::Response, started: Instant, max_body: usize
     let status = response.status().as_u16();
     let retry_after =
         response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(v.to_str().ok()?));
+    let location =
+        response.headers().get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(Failed::Transport)? {
         if body.len() + chunk.len() > max_body {
@@ -198,7 +224,7 @@ async fn read(mut response: reqwest::Response, started: Instant, max_body: usize
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Answer { status, body, latency: started.elapsed(), retry_after })
+    Ok(Answer { status, body, latency: started.elapsed(), retry_after, location })
 }
 
 /// Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3).

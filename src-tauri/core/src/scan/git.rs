@@ -96,8 +96,8 @@ pub fn install_hook(dir: &Path, command: &str, force: bool) -> Result<PathBuf, S
     let hooks = dir.join(hooks);
     std::fs::create_dir_all(&hooks).map_err(|source| crate::files::FileError::Write { path: hooks.clone(), source })?;
     let path = hooks.join("pre-commit");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if !existing.contains(HOOK_MARKER) && !force {
+    if let Ok(existing) = crate::files::read_bounded(&path, 1024 * 1024) {
+        if !String::from_utf8_lossy(&existing).contains(HOOK_MARKER) && !force {
             return Err(ScanError::HookExists { path });
         }
     }
