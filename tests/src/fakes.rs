@@ -179,6 +179,11 @@ impl MedusaPager {
         st.keys.drain(..n);
     }
 
+    /// Sets one field of the `i`th key as the server will answer it (e.g. a hostile title).
+    pub fn set_field(&self, i: usize, field: &str, value: &str) {
+        self.state.lock().unwrap().keys[i][field] = serde_json::Value::String(value.into());
+    }
+
     pub fn fail_at_offset(&self, offset: Option<u64>) {
         self.state.lock().unwrap().fail_at_offset = offset;
     }

@@ -114,3 +114,202 @@ fn no_credential_follows_a_redirect_to_another_origin() {
     let saw = elsewhere_saw.lock().unwrap();
     assert!(saw.is_empty(), "the other origin was never asked: {saw:?}");
 }
+
+/// What a terminal would obey or a reader would not see: C0 (but the report's own line breaks), DEL,
+/// C1, and the format characters used to hide or reorder text.
+fn hostile_chars(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF)
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_terminal_safe(run: &Run, what: &str) {
+    let found = hostile_chars(&format!("{}{}", run.stdout, run.stderr));
+    assert!(found.is_empty(), "{what}: raw {found:?} reached the terminal: {run:?}");
+}
+
+fn b64(v: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v)
+}
+
+/// Class 3: text from outside — a secret's own characters, a command line in the audit trail, a
+/// provider's titles, owners and error messages, a token's fields — reaches the terminal escaped, in
+/// human and JSON output; names with invisible characters are refused, and compared in NFC.
+#[test]
+#[cfg(unix)]
+fn hostile_text_never_reaches_the_terminal_raw() {
+    let s = Sandbox::new().with_env("KEYDEN_HTTP_RETRY_BASE_MS", "20");
+    let secret = "\u{1b}]0;pwned\u{7}_tok_\u{9b}31m0123456789\u{202e}abc\u{1b}[2J";
+    let id = s.add("Hostile secret", secret, &["--type", "token", "--env", "prod"]);
+    // A program whose name drives the terminal: the audit trail records it.
+    let program = s.path().join("\u{1b}[31mred\u{202e}");
+    std::os::unix::fs::symlink("/bin/true", &program).unwrap();
+    let exec = s.run(&["exec", "--env", &format!("V={id}"), "--", program.to_str().unwrap()]);
+    assert_eq!(exec.code, 0, "{exec:?}");
+    for args in [
+        vec!["keys", "list"],
+        vec!["keys", "show", &id],
+        vec!["audit"],
+        vec!["--json", "keys", "list"],
+        vec!["--json", "audit"],
+    ] {
+        let run = s.run(&args).ok();
+        assert_terminal_safe(&run, &format!("{args:?}"));
+    }
+    let json = s.run(&["--json", "audit"]).ok().json();
+    assert!(json.to_string().contains("\\u001b[31mred\u{202e}"), "JSON escapes keep the data: {json}");
+
+    // Names: invisible characters refused; one name typed two ways is one name.
+    let zw = s.run_with_stdin(
+        &["--json", "keys", "add", "--title", "T", "--type", "token", "--env", "prod\u{200b}", "--secret-stdin"],
+        b"tok_zero_width_123456",
+    );
+    assert_eq!(zw.error_code(), "invalid_input", "{zw:?}");
+    assert!(zw.error()["message"].as_str().unwrap().contains("U+200B"), "{zw:?}");
+    let bidi = s.run_with_stdin(
+        &["--json", "keys", "add", "--title", "evil\u{202e}gpj.exe", "--type", "token", "--secret-stdin"],
+        b"tok_bidi_1234567890",
+    );
+    assert_eq!(bidi.error_code(), "invalid_input", "{bidi:?}");
+    let first = s.add("Café composed", "sk_one_0123456789abcdef", &["--type", "secret", "--env", "caf\u{e9}"]);
+    let second = s.run_with_stdin(
+        &[
+            "--json",
+            "keys",
+            "add",
+            "--title",
+            "Café decomposed",
+            "--type",
+            "secret",
+            "--env",
+            "cafe\u{301}",
+            "--secret-stdin",
+        ],
+        b"sk_two_0123456789abcdef",
+    );
+    assert_eq!(second.error_code(), "one_active_key", "NFC makes them one environment: {second:?}");
+    assert!(s.ids().contains(&first));
+
+    // A provider's words: an error message, then titles and owners in a sync.
+    use keyden_tests::http::{Answer, HttpFake};
+    let hostile_server = HttpFake::start(|_| {
+        Answer::json(401, r#"{"type":"unauthorized","message":"\u001b]52;c;cHduZWQ=\u0007 denied \u202e\u009b2J"}"#)
+    });
+    let login = s.run_with_stdin(
+        &[
+            "accounts",
+            "add",
+            "medusa",
+            "--name",
+            "evil",
+            "--url",
+            &hostile_server.url,
+            "--email",
+            "a@b.c",
+            "--password-stdin",
+        ],
+        b"pw",
+    );
+    assert_eq!(login.code, 1, "{login:?}");
+    assert!(login.stderr.contains("denied"), "{login:?}");
+    assert_terminal_safe(&login, "a server's error message");
+    let pager = keyden_tests::fakes::MedusaPager::start(3);
+    pager.set_field(0, "title", "\u{1b}[2J\u{1b}]0;owned\u{7}Title\u{202e}txt");
+    pager.set_field(1, "created_by", "user_\u{1b}[31m\u{200b}");
+    pager.set_field(2, "redacted", "sk_\u{9b}\u{1b}[5m***");
+    s.add_medusa_account("shop", pager.url(), keyden_tests::fakes::PAGER_EMAIL, keyden_tests::fakes::PAGER_PASSWORD)
+        .ok();
+    for args in [vec!["sync"], vec!["keys", "list"], vec!["--json", "keys", "list"]] {
+        let run = s.run(&args);
+        assert_terminal_safe(&run, &format!("{args:?} after a sync"));
+    }
+    let listed = s.run(&["keys", "list"]).ok().stdout;
+    assert!(listed.contains("\\u{1b}[2J"), "shown, escaped: {listed}");
+
+    // A token's fields, in inspect's human output.
+    let claims = r#"{"sub":"\u001b[2J","aud":"x\u202ey","iss":"\u009b31m","exp":1}"#;
+    let token = format!("{}.{}.c2ln", b64(r#"{"alg":"HS256","typ":"JWT","kid":"\u001b]0;k\u0007"}"#), b64(claims));
+    let inspect = s.run(&["inspect", "--aud", "mine", &token]);
+    assert_eq!(inspect.code, 1, "{inspect:?}");
+    assert_terminal_safe(&inspect, "inspect");
+}
+
+/// Class 4: Keyden changes the mode only of what it creates; an existing directory that others can
+/// write, that someone else owns, or that is a symlink is refused and left as it was; the database and
+/// lock files are 0600 whatever the umask.
+#[cfg(unix)]
+#[test]
+fn the_data_directory_is_judged_not_changed() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let root = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::symlink_metadata(p).unwrap().mode() & 0o7777;
+    // keyden under `umask 000`, as a careless shell profile leaves it.
+    let keyden = |dir: &std::path::Path, args: &str| {
+        let script = format!("umask 000; exec \"$0\" --json --data-dir \"$1\" {args}");
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .arg(keyden_tests::keyden_bin())
+            .arg(dir)
+            .env_remove("KEYDEN_DATA_DIR")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run::from(out)
+    };
+
+    let shared = root.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let run = keyden(&shared, "keys list");
+    assert_eq!((run.code, run.error_code()), (1, "data_dir_unsafe".to_string()), "{run:?}");
+    assert!(run.error()["hint"].as_str().unwrap().contains("chmod 700"), "{run:?}");
+    assert_eq!(mode(&shared), 0o1777, "the sticky bit is kept");
+    assert_eq!(std::fs::read_dir(&shared).unwrap().count(), 0, "no vault in a shared place");
+
+    let private = root.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let link = root.path().join("link");
+    std::os::unix::fs::symlink(&private, &link).unwrap();
+    let run = keyden(&link, "keys list");
+    assert_eq!(run.error_code(), "data_dir_symlink", "{run:?}");
+    assert_eq!((mode(&private), std::fs::read_dir(&private).unwrap().count()), (0o750, 0));
+
+    if rustix_is_root() {
+        let foreign = root.path().join("foreign");
+        std::fs::create_dir(&foreign).unwrap();
+        std::os::unix::fs::chown(&foreign, Some(65534), Some(65534)).unwrap();
+        std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let run = keyden(&foreign, "keys list");
+        assert_eq!(run.error_code(), "data_dir_unsafe", "{run:?}");
+        assert!(run.error()["message"].as_str().unwrap().contains("another user"), "{run:?}");
+    }
+
+    // An existing directory of the user's own keeps its mode; new files are 0600 under umask 000.
+    let run = keyden(&private, "keys list");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(mode(&private), 0o750, "not Keyden's to change");
+    let fresh = root.path().join("new/keyden");
+    assert_eq!(keyden(&fresh, "keys list").code, 0);
+    assert_eq!(mode(&fresh), 0o700, "created by Keyden: private");
+    for dir in [&private, &fresh] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() && !path.ends_with("settings.json") {
+                assert_eq!(mode(&path), 0o600, "{}", path.display());
+            }
+        }
+    }
+    let sqlite = fresh.join("keyden.sqlite3");
+    assert!(sqlite.exists() && fresh.join("keyden.migrate.lock").exists());
+}
+
+#[cfg(unix)]
+fn rustix_is_root() -> bool {
+    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+}

@@ -8,6 +8,7 @@ use crate::screens::{
     accounts::AccountsScreen, env_files::EnvFilesScreen, inspector::InspectorScreen, keys::KeysScreen,
     settings::SettingsScreen,
 };
+use crate::shown::shown;
 use keyden_protocol::commands::*;
 use keyden_protocol::{ErrorReply, Settings, Theme};
 use yew::prelude::*;
@@ -162,8 +163,8 @@ pub fn app() -> Html {
                     if let Some(e) = &*keyring_problem {
                         <div class="keyring-banner" id="keyring-banner" role="alert">
                             {Icon::Alert.view()}
-                            <div><strong>{"Keyden cannot reach the OS keyring, so it cannot store or read secrets. "}</strong>{&e.message}
-                                if let Some(h) = &e.hint { <div class="small" id="keyring-fix">{h}</div> }
+                            <div><strong>{"Keyden cannot reach the OS keyring, so it cannot store or read secrets. "}</strong>{shown(&e.message)}
+                                if let Some(h) = &e.hint { <div class="small" id="keyring-fix">{shown(h)}</div> }
                                 <div class="small muted">{"Everything else — the list, search, the Inspector — works meanwhile."}</div>
                             </div>
                         </div>

@@ -7,6 +7,7 @@ mod context;
 mod hooks;
 mod ipc;
 mod screens;
+mod shown;
 mod time;
 
 fn main() {

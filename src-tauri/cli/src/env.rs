@@ -113,7 +113,7 @@ pub async fn inject(
 pub async fn import(vault: &Vault, file: &Path, options: ImportOptions, json: bool) -> Result<(), Failure> {
     let report = import::apply(vault, file, &options).await?;
     if json {
-        emit(&format!("{}\n", serde_json::to_string_pretty(&report).expect("protocol types serialize")));
+        crate::output::emit_json(&serde_json::to_string_pretty(&report).expect("protocol types serialize"));
     } else {
         emit(&import_summary(&report));
     }

@@ -26,12 +26,14 @@ impl Failure {
         if self.reply.code.is_empty() {
             return;
         }
+        // A message may carry a server's or a file's words: escaped like every other output.
         if json {
-            eprintln!("{}", serde_json::to_string(&self.reply).expect("error replies serialize"));
+            let reply = serde_json::to_string(&self.reply).expect("error replies serialize");
+            eprintln!("{}", crate::output::json_safe(&reply));
         } else {
-            eprintln!("keyden: {}", self.reply.message);
+            crate::output::say(&format!("keyden: {}", crate::output::clean(&self.reply.message)));
             if let Some(hint) = &self.reply.hint {
-                eprintln!("  hint: {hint}");
+                crate::output::say(&format!("  hint: {}", crate::output::clean(hint)));
             }
         }
     }

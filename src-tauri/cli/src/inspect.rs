@@ -66,10 +66,10 @@ pub async fn run(a: &InspectArgs, keyden: &Keyden, json: bool) -> Result<(), Fai
     };
     let Inspected { inspection: i, note } = keyden.inspect(input).await?;
     if let Some(note) = &note {
-        eprintln!("keyden: {}", crate::output::clean(note));
+        crate::output::say(&format!("keyden: {note}"));
     }
     if json {
-        crate::output::emit(&format!("{}\n", serde_json::to_string_pretty(&i).expect("inspections serialize")));
+        crate::output::emit_json(&serde_json::to_string_pretty(&i).expect("inspections serialize"));
     } else {
         crate::output::emit(&human(&i));
     }
@@ -133,6 +133,6 @@ pub async fn mint(cmd: &MintCommand, keyden: &Keyden) -> Result<(), Failure> {
         }
     };
     let minted = keyden.mint(request).await?;
-    crate::output::emit(&format!("{}\n", minted.token));
+    crate::output::emit_value(&format!("{}\n", minted.token));
     Ok(())
 }

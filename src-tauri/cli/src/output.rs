@@ -6,49 +6,63 @@ use keyden_core::protocol::{
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// Writes to stdout; a reader that went away (`keyden … | head`) ends the program quietly instead of
-/// the panic `println!` would raise.
+/// Writes a human-readable report to stdout. Everything Keyden prints passes here or through
+/// [`emit_json`] / [`say`], so no text from outside — a title, a server's message, a token's field —
+/// reaches the terminal as anything but visible characters (see `keyden_protocol::text`).
 pub fn emit(text: &str) {
+    write_out(keyden_protocol::text::escape_block(text).as_bytes());
+}
+
+/// JSON on stdout, still valid and still the same data: the hidden characters serde_json leaves raw
+/// (DEL, C1, Unicode Cf) are written as JSON `\uXXXX` escapes. They can only occur inside strings.
+pub fn emit_json(json: &str) {
+    let mut out = json_safe(json);
+    out.push('\n');
+    write_out(out.as_bytes());
+}
+
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 1);
+    for c in json.chars() {
+        if keyden_protocol::text::is_hidden(c) && c != '\n' {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A value the user asked for by name (`get`, a minted token, a secret shown once) exactly as it is:
+/// a script capturing it must get its bytes, not an escaped picture of them.
+pub fn emit_value(text: &str) {
+    write_out(text.as_bytes());
+}
+
+/// A line for the person at the terminal, on stderr, escaped as [`emit`] does.
+pub fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{}", keyden_protocol::text::escape_block(text));
+}
+
+/// A reader that went away (`keyden … | head`) ends the program quietly instead of the panic
+/// `println!` would raise.
+fn write_out(bytes: &[u8]) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("keyden: cannot write the output: {e}");
+        let _ = writeln!(std::io::stderr(), "keyden: cannot write the output: {e}");
         std::process::exit(1);
     }
 }
 
-/// Text from outside (file names, titles, a provider's words, a token's fields) made safe for a
-/// terminal: control characters (C0, C1, DEL) and invisible format characters (bidi overrides,
-/// zero-width spaces) are shown as escapes instead of acting on the terminal or hiding text.
-pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if needs_escape(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// Unicode's control (Cc) and format (Cf) characters.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c as u32,
-            0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
-            | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB
-            | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001
-            | 0xE0020..=0xE007F)
-}
+/// One outside field on one line (line breaks escaped too).
+pub use keyden_protocol::text::escape as clean;
 
 pub fn instant(t: i64) -> String {
     OffsetDateTime::from_unix_timestamp(t).ok().and_then(|d| d.format(&Rfc3339).ok()).unwrap_or_else(|| t.to_string())
@@ -96,11 +110,11 @@ pub fn key_table(keys: &[KeyRecord], now: i64, soon_days: u32) -> String {
         .map(|k| {
             [
                 k.id.clone(),
-                truncate(&k.title, 36),
-                k.provider.clone(),
-                if k.environment.is_empty() { "-".into() } else { truncate(&k.environment, 12) },
+                truncate(&clean(&k.title), 36),
+                clean(&k.provider).into_owned(),
+                if k.environment.is_empty() { "-".into() } else { truncate(&clean(&k.environment), 12) },
                 k.kind.as_str().to_string(),
-                k.redacted.clone(),
+                clean(&k.redacted).into_owned(),
                 state(k, now, soon_days),
             ]
         })
@@ -138,20 +152,20 @@ pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
         if s.is_empty() {
             "-".to_string()
         } else {
-            s.to_string()
+            clean(s).into_owned()
         }
     };
     let mut out = format!(
         "{title}\n  id           {id}\n  state        {state}\n  type         {kind}\n  provider     {provider}\n  account      {account}\n  environment  {env}\n  owner        {owner}\n  redacted     {redacted}\n  created      {created}\n  expires      {expires}\n  revoked      {revoked}\n  last worked  {verified}\n",
-        title = k.title,
+        title = clean(&k.title),
         id = k.id,
         state = state(k, now, soon_days),
         kind = k.kind.label(),
-        provider = k.provider,
+        provider = clean(&k.provider),
         account = or_dash(&k.account),
         env = or_dash(&k.environment),
         owner = or_dash(&k.owner),
-        redacted = k.redacted,
+        redacted = clean(&k.redacted),
         created = opt(Some(k.created_at)),
         expires = opt(k.expires_at),
         revoked = opt(k.revoked_at),
@@ -160,13 +174,19 @@ pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
     if let Some(remote_id) = &k.remote_id {
         let state = k.remote_state.map(RemoteState::as_str).unwrap_or("present");
         let secret = if k.has_secret { "secret in the keyring" } else { "secret never seen by Keyden (mirrored)" };
-        out.push_str(&format!("  remote       {remote_id} ({state}; {secret}; synced {})\n", opt(k.synced_at)));
+        out.push_str(&format!(
+            "  remote       {} ({state}; {secret}; synced {})\n",
+            clean(remote_id),
+            opt(k.synced_at)
+        ));
     }
     if let Some(url) = &k.probe_url {
-        out.push_str(&format!("  probe        GET {url} with {}\n", k.probe_header.as_deref().unwrap_or("-")));
+        let header = clean(k.probe_header.as_deref().unwrap_or("-"));
+        out.push_str(&format!("  probe        GET {} with {header}\n", clean(url)));
     }
     if !k.notes.is_empty() {
-        out.push_str(&format!("  notes        {}\n", k.notes.replace('\n', "\n               ")));
+        let lines: Vec<_> = k.notes.lines().map(clean).collect();
+        out.push_str(&format!("  notes        {}\n", lines.join("\n               ")));
     }
     if !d.checks.is_empty() {
         out.push_str("\nHealth checks\n");
@@ -183,9 +203,10 @@ pub fn audit_lines(entries: &[AuditEntry], with_key: bool) -> String {
     }
     let mut out = String::new();
     for e in entries {
-        let key = if with_key { format!("  {} '{}'", e.key_id, e.key_title) } else { String::new() };
-        let detail = if e.detail.is_empty() { String::new() } else { format!("  — {}", e.detail) };
-        out.push_str(&format!("  {}  {:<7} via {}{key}{detail}\n", instant(e.at), e.action.as_str(), e.origin));
+        let key = if with_key { format!("  {} '{}'", e.key_id, clean(&e.key_title)) } else { String::new() };
+        let detail = if e.detail.is_empty() { String::new() } else { format!("  — {}", clean(&e.detail)) };
+        let origin = clean(&e.origin);
+        out.push_str(&format!("  {}  {:<7} via {origin}{key}{detail}\n", instant(e.at), e.action.as_str()));
     }
     out
 }
@@ -213,7 +234,7 @@ pub fn check_lines(checks: &[HealthCheck], now: i64) -> String {
             instant(c.at),
             c.outcome.as_str(),
             c.latency_ms,
-            c.message
+            clean(&c.message)
         ));
     }
     out
@@ -222,11 +243,10 @@ pub fn check_lines(checks: &[HealthCheck], now: i64) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn control_and_bidi_characters_are_escaped() {
-        assert_eq!(super::clean("plain ✓ text"), "plain ✓ text");
-        assert_eq!(super::clean("a\u{1b}[2Jb"), "a\\u{001b}[2Jb");
-        assert_eq!(super::clean("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
-        assert_eq!(super::clean("zero\u{200b}width\nline"), "zero\\u{200b}width\\nline");
-        assert_eq!(super::clean("c1\u{9b}x"), "c1\\u{009b}x");
+    fn json_stays_valid_and_equal_with_hidden_characters_escaped() {
+        let value = serde_json::json!({"title": "evil\u{202e}gpj.exe\u{9b}\u{7f}\u{e0041}\u{1b}"});
+        let safe = super::json_safe(&serde_json::to_string_pretty(&value).unwrap());
+        assert!(!safe.chars().any(|c| keyden_protocol::text::is_hidden(c) && c != '\n'), "{safe}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), value);
     }
 }

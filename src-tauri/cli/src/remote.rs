@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Read};
 
 fn out<T: serde::Serialize>(json: bool, value: &T, human: String) {
     if json {
-        emit(&format!("{}\n", serde_json::to_string_pretty(value).expect("protocol types serialize")));
+        crate::output::emit_json(&serde_json::to_string_pretty(value).expect("protocol types serialize"));
     } else {
         emit(&human);
     }
@@ -139,7 +139,7 @@ pub async fn sync(p: &Providers<'_>, account: Option<String>, json: bool) -> Res
     for name in names {
         let progress = |fetched: u64, total: u64| {
             if !json && std::io::stderr().is_terminal() {
-                eprint!("\r{name}: {fetched}/{total} keys");
+                eprint!("\r{}: {fetched}/{total} keys", crate::output::clean(&name));
             }
         };
         match p.sync(&name, progress).await {
@@ -147,7 +147,11 @@ pub async fn sync(p: &Providers<'_>, account: Option<String>, json: bool) -> Res
             Err(e) => {
                 let f = Failure::from(e);
                 if !json {
-                    eprintln!("keyden: sync of '{name}' failed: {}", f.reply.message);
+                    crate::output::say(&format!(
+                        "keyden: sync of '{}' failed: {}",
+                        crate::output::clean(&name),
+                        f.reply.message
+                    ));
                 }
                 first_error.get_or_insert(f);
             }
@@ -188,13 +192,13 @@ fn show_created(c: &CreatedKey, json: bool) {
         out(json, c, String::new());
         return;
     }
-    eprintln!(
+    crate::output::say(&format!(
         "Created '{}' ({}, remote {}). Its secret is in the keyring; it is shown here once:",
-        c.key.title,
+        crate::output::clean(&c.key.title),
         c.key.id,
-        c.key.remote_id.as_deref().unwrap_or("-")
-    );
-    emit(&format!("{}\n", c.secret));
+        crate::output::clean(c.key.remote_id.as_deref().unwrap_or("-"))
+    ));
+    crate::output::emit_value(&format!("{}\n", c.secret));
 }
 
 pub async fn rotate(p: &Providers<'_>, key: &str, yes: bool, json: bool) -> Result<(), Failure> {
@@ -203,7 +207,7 @@ pub async fn rotate(p: &Providers<'_>, key: &str, yes: bool, json: bool) -> Resu
         out(json, &report, String::new());
     } else {
         for s in &report.steps {
-            eprintln!("- {s}");
+            crate::output::say(&format!("- {s}"));
         }
         if let Some(c) = &report.created {
             show_created(c, false);

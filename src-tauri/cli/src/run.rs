@@ -41,10 +41,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), Failure> {
     let vault = keyden.vault().await?;
     if let Some(recovery) = keyden.take_recovery().filter(|r| !r.completed.is_empty() || !r.rolled_back.is_empty()) {
-        eprintln!(
+        output::say(&format!(
             "keyden: repaired {} interrupted change(s) from an earlier run (see `keyden audit`)",
             recovery.completed.len() + recovery.rolled_back.len()
-        );
+        ));
     }
     let providers = keyden.providers().await?;
     let settings = keyden.settings();
@@ -52,7 +52,7 @@ async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), F
     let now = vault.now();
     let print = |value: &dyn erased::Json, human: String| {
         if json {
-            output::emit(&format!("{}\n", value.to_json()));
+            output::emit_json(&value.to_json());
         } else {
             output::emit(&human);
         }

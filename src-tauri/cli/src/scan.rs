@@ -26,7 +26,7 @@ pub async fn scan(vault: &Vault, paths: Vec<PathBuf>, staged: bool, json: bool) 
         scan::scan_paths(&index, &paths)?
     };
     if json {
-        emit(&format!("{}\n", serde_json::to_string_pretty(&report).expect("protocol types serialize")));
+        crate::output::emit_json(&serde_json::to_string_pretty(&report).expect("protocol types serialize"));
     } else {
         emit(&human(&report, staged));
     }
@@ -84,7 +84,7 @@ pub fn install_hook(data_dir: Option<&Path>, force: bool, json: bool) -> Result<
     command.push_str(" scan --staged");
     let path = scan::install_hook(Path::new("."), &command, force)?;
     if json {
-        emit(&format!("{}\n", serde_json::json!({ "hook": path })));
+        crate::output::emit_json(&serde_json::json!({ "hook": path }).to_string());
     } else {
         emit(&format!(
             "Installed {}: every commit is scanned for vault secrets first.\n",

@@ -83,8 +83,11 @@ impl SecretValue {
             16..=23 => (4, 2),
             _ => (6, 4),
         };
-        let head: String = chars[..head].iter().collect();
-        let tail: String = chars[n - tail..].iter().collect();
+        // A character that would act on a terminal or reorder text shows as '?': the redacted form is
+        // shown everywhere, and it is the secret's own text.
+        let visible = |c: &char| if keyden_protocol::text::is_hidden(*c) { '?' } else { *c };
+        let head: String = chars[..head].iter().map(visible).collect();
+        let tail: String = chars[n - tail..].iter().map(visible).collect();
         format!("{head}…{tail}")
     }
 }
@@ -142,6 +145,9 @@ mod tests {
     fn redacted_form_is_first_six_and_last_four() {
         let s = SecretValue::from_input(b"sk_live_0123456789abcdefWXYZ".to_vec()).unwrap();
         assert_eq!(s.redacted(), "sk_liv…WXYZ");
+        let hostile =
+            SecretValue::from_input("\u{1b}]0;x\u{7}_live_0123456789\u{202e}\u{9b}".as_bytes().to_vec()).unwrap();
+        assert_eq!(hostile.redacted(), "?]0;x?…89??");
         let short = SecretValue::from_input(b"abc".to_vec()).unwrap();
         assert_eq!(short.redacted(), "…");
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub mod commands;
 mod env;
 mod providers;
+pub mod text;
 pub use env::*;
 pub use providers::*;
 

@@ -4,6 +4,7 @@
 
 use crate::components::modal::Modal;
 use crate::ipc;
+use crate::shown::shown;
 use keyden_protocol::commands::*;
 use keyden_protocol::{Account, ErrorReply, NewAccount, ProviderInfo};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -90,8 +91,8 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
                 <p class="muted">{"Credentials go into the OS keyring. Keyden signs in now to test the connection."}</p>
                 if let Some(e) = &*error {
                     <div class="form-error" id="account-error" role="alert">
-                        <strong>{&e.message}</strong>
-                        if let Some(h) = &e.hint { <div>{h}</div> }
+                        <strong>{shown(&e.message)}</strong>
+                        if let Some(h) = &e.hint { <div>{shown(h)}</div> }
                     </div>
                 }
                 <div class="form-grid">

@@ -3,6 +3,7 @@
 
 use crate::components::modal::Modal;
 use crate::ipc;
+use crate::shown::shown;
 use keyden_protocol::commands::*;
 use keyden_protocol::{ErrorReply, KeyKind, KeyRecord, NewKey};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -98,8 +99,8 @@ pub fn create_dialog(p: &CreateProps) -> Html {
                 <p class="muted">{"The value goes straight into your OS keyring. Keyden's database keeps only its redacted form."}</p>
                 if let Some(e) = &*error {
                     <div class="form-error" id="create-error" role="alert">
-                        <strong>{&e.message}</strong>
-                        if let Some(h) = &e.hint { <div>{h}</div> }
+                        <strong>{shown(&e.message)}</strong>
+                        if let Some(h) = &e.hint { <div>{shown(h)}</div> }
                     </div>
                 }
                 <div class="form-grid">

@@ -1,6 +1,7 @@
 //! One inspection as the Inspector shows it: the verdict in plain words, the live countdown, the
 //! header and the claims with their times.
 
+use crate::shown::shown;
 use crate::time::{date, relative};
 use keyden_protocol::{ErrorReply, Inspection, Verdict};
 use yew::prelude::*;
@@ -51,8 +52,8 @@ pub fn inspection_view(p: &InspectionViewProps) -> Html {
     let banner = match (&p.result, &p.error) {
         (_, Some(e)) => html! {
             <div class="verdict verdict-bad" id="verdict" data-verdict="error">
-                <div class="verdict-title">{&e.message}</div>
-                if let Some(h) = &e.hint { <div class="verdict-text">{h}</div> }
+                <div class="verdict-title">{shown(&e.message)}</div>
+                if let Some(h) = &e.hint { <div class="verdict-text">{shown(h)}</div> }
             </div>
         },
         (Some(i), None) => html! {
@@ -68,7 +69,7 @@ pub fn inspection_view(p: &InspectionViewProps) -> Html {
                     } }
                 </div>
                 <div class="verdict-text" id="diagnosis">{&i.diagnosis}</div>
-                if let Some(s) = &i.signer { <div class="verdict-text" id="signer">{format!("Signed with: {}", s.title)}</div> }
+                if let Some(s) = &i.signer { <div class="verdict-text" id="signer">{format!("Signed with: {}", shown(&s.title))}</div> }
             </div>
         },
         (None, None) => html! {

@@ -1,5 +1,6 @@
 //! A key's past: its health checks (when it last worked, since when it fails) and its audit trail.
 
+use crate::shown::shown;
 use crate::time::relative;
 use keyden_protocol::{AuditEntry, Health, HealthCheck};
 use yew::prelude::*;
@@ -22,7 +23,7 @@ pub fn key_history(p: &KeyHistoryProps) -> Html {
                         <span class={format!("o-{}", c.outcome.as_str())}>{c.outcome.as_str()}</span>
                         <span>{ c.http_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into()) }</span>
                         <span class="muted">{format!("{} ms · {}", c.latency_ms, relative(c.at, p.now))}</span>
-                        <span class="muted small">{&c.message}</span>
+                        <span class="muted small">{shown(&c.message)}</span>
                     </li>
                 }) }
             </ol>

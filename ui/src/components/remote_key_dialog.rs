@@ -3,6 +3,7 @@
 
 use crate::components::modal::Modal;
 use crate::ipc;
+use crate::shown::shown;
 use keyden_protocol::commands::*;
 use keyden_protocol::{CreatedKey, ErrorReply, KeyKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -63,8 +64,8 @@ pub fn remote_key_dialog(p: &RemoteKeyProps) -> Html {
     let error_box = error.as_ref().map(|e| {
         html! {
             <div class="form-error" id="remote-error" role="alert">
-                <strong>{&e.message}</strong>
-                if let Some(h) = &e.hint { <div>{h}</div> }
+                <strong>{shown(&e.message)}</strong>
+                if let Some(h) = &e.hint { <div>{shown(h)}</div> }
             </div>
         }
     });
@@ -121,12 +122,12 @@ pub fn secret_once(p: &SecretOnceProps) -> Html {
         })
     };
     html! {
-        <Modal title={format!("'{}' created", c.key.title)} id="secret-once-dialog" class="dialog-small"
+        <Modal title={format!("'{}' created", shown(&c.key.title))} id="secret-once-dialog" class="dialog-small"
                on_close={p.on_close.clone()} initial_focus="#secret-once-copy">
             <p class="muted">{"This is the only time the provider shows this secret. It is already in your OS keyring; copy it now if something else needs it."}</p>
             <div class="secret-once" id="secret-once">{&c.secret}</div>
             if let Some(s) = *copied { <p class="small muted">{format!("Copied. The clipboard clears in {s} s.")}</p> }
-            if let Some(e) = &*error { <div class="form-error" role="alert">{&e.message}</div> }
+            if let Some(e) = &*error { <div class="form-error" role="alert">{shown(&e.message)}</div> }
             <div class="dialog-actions">
                 <button class="btn" id="secret-once-copy" onclick={on_copy}>{"Copy"}</button>
                 <button class="btn btn-primary" id="secret-once-done" onclick={p.on_close.reform(|_: MouseEvent| ())}>{"Done"}</button>

@@ -5,6 +5,7 @@
 use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::hooks::run_command;
+use crate::shown::shown;
 use keyden_protocol::commands::*;
 use keyden_protocol::{KeyRecord, KeyStatus};
 use yew::prelude::*;
@@ -54,7 +55,7 @@ pub fn secret_box(p: &SecretBoxProps) -> Html {
     html! {
             <div class="secret-box">
             <code id="secret-value" class={classes!(revealed.is_some().then_some("revealed"))}>
-                { revealed.as_deref().unwrap_or(&k.redacted) }
+                { revealed.as_deref().map(str::to_string).unwrap_or_else(|| shown(&k.redacted)) }
             </code>
             <div class="row">
                 <button class="btn" id="reveal" onclick={on_reveal} disabled={!active || !k.has_secret}>{ if revealed.is_some() { "Hide" } else { "Reveal" } }</button>

@@ -1,5 +1,6 @@
 //! Brief messages in the corner: successes, and errors with their hint.
 
+use crate::shown::shown;
 use keyden_protocol::ErrorReply;
 use yew::prelude::*;
 
@@ -28,8 +29,8 @@ pub struct ToastHostProps {
 fn toast_view(t: &Toast) -> Html {
     html! {
         <div class={classes!("toast", t.error.then_some("toast-error"))}>
-            <div>{&t.text}</div>
-            if let Some(h) = &t.hint { <div class="toast-hint">{h}</div> }
+            <div>{shown(&t.text)}</div>
+            if let Some(h) = &t.hint { <div class="toast-hint">{shown(h)}</div> }
         </div>
     }
 }

@@ -7,6 +7,7 @@ use crate::components::icon::Icon;
 use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::ipc;
+use crate::shown::shown;
 use keyden_protocol::commands::*;
 use keyden_protocol::{EnvFileView, EnvLine, EnvLineClass, FindingKind, ImportAction, KeyStatus, ScanReport};
 use serde::Serialize;
@@ -222,7 +223,7 @@ fn line_row(l: &EnvLine) -> Html {
         EnvLineClass::Reference { key, resolves_to, problem } => {
             let holds = match (resolves_to, problem) {
                 (Some(k), None) => {
-                    html! { <>{"reference → "}<strong>{&k.title}</strong>{" "}<span class="badge badge-active">{"resolves"}</span></> }
+                    html! { <>{"reference → "}<strong>{shown(&k.title)}</strong>{" "}<span class="badge badge-active">{"resolves"}</span></> }
                 }
                 (_, Some(p)) => html! { <>{format!("reference to “{key}”")}<div class="bad-text small">{p}</div></> },
                 (None, None) => html! { {format!("reference to “{key}”")} },
@@ -230,11 +231,13 @@ fn line_row(l: &EnvLine) -> Html {
             ("reference", holds, html! { <span class="muted">{"—"}</span> })
         }
         EnvLineClass::Secret { redacted, why, action } => {
-            let holds = html! { <><span class="badge badge-soon">{"secret"}</span><code class="redacted">{redacted}</code><div class="muted small">{why}</div></> };
+            let holds = html! { <><span class="badge badge-soon">{"secret"}</span><code class="redacted">{shown(redacted)}</code><div class="muted small">{why}</div></> };
             let import = match action {
                 ImportAction::Store { title, .. } => html! { <>{"will be stored as “"}{title}{"”"}</> },
-                ImportAction::Stored { key } => html! { <>{"stored as “"}{&key.title}{"”"}</> },
-                ImportAction::Reuse { key } => html! { <>{"refers to “"}{&key.title}{"” (already in the vault)"}</> },
+                ImportAction::Stored { key } => html! { <>{"stored as “"}{shown(&key.title)}{"”"}</> },
+                ImportAction::Reuse { key } => {
+                    html! { <>{"refers to “"}{shown(&key.title)}{"” (already in the vault)"}</> }
+                }
                 ImportAction::Skip { reason } => html! { <span class="bad-text">{"stays: "}{reason}</span> },
             };
             ("secret", holds, import)
@@ -276,7 +279,7 @@ fn scan_results(r: &ScanReport) -> Html {
                         { for r.findings.iter().map(|f| {
                             let key = match &f.what {
                                 FindingKind::VaultSecret { key } => html! {
-                                    <><strong>{&key.title}</strong>{" "}
+                                    <><strong>{shown(&key.title)}</strong>{" "}
                                     <span class={classes!("badge", if key.status == KeyStatus::Revoked { "badge-revoked" } else { "badge-expired" })}>{format!("vault secret, {}", status_word(key.status))}</span></>
                                 },
                                 FindingKind::KnownShape { provider, description } => html! {
@@ -288,7 +291,7 @@ fn scan_results(r: &ScanReport) -> Html {
                                     <td><code class="small">{&f.path}</code></td>
                                     <td>{f.line}</td>
                                     <td>{key}</td>
-                                    <td><code class="redacted">{&f.redacted}</code></td>
+                                    <td><code class="redacted">{shown(&f.redacted)}</code></td>
                                 </tr>
                             }
                         }) }

@@ -8,6 +8,7 @@ use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::hooks::run_command;
 use crate::ipc;
+use crate::shown::shown;
 use crate::time::{now, relative};
 use keyden_protocol::commands::*;
 use keyden_protocol::{ErrorReply, HistoryEntry, InspectRequest, Inspection, KeyQuery, KeySource};
@@ -65,7 +66,7 @@ pub fn inspector_screen() -> Html {
                 if let Ok(l) = ipc::invoke(ListKeys { query: KeyQuery::default() }).await {
                     let label = |k: &keyden_protocol::KeyRecord| {
                         let revoked = if k.status == keyden_protocol::KeyStatus::Revoked { " (revoked)" } else { "" };
-                        format!("{}{revoked}", k.title)
+                        format!("{}{revoked}", shown(&k.title))
                     };
                     vault_keys.set(l.keys.iter().map(|k| (k.id.clone(), label(k))).collect());
                 }

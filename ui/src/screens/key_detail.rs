@@ -10,6 +10,7 @@ use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::hooks::run_command;
 use crate::ipc;
+use crate::shown::shown;
 use crate::time::{date, now, relative};
 use keyden_protocol::commands::*;
 use keyden_protocol::{CheckOutcome, CreatedKey, ErrorReply, KeyDetail, KeyEdit, KeyRecord, KeyStatus, RemoteState};
@@ -200,7 +201,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                     </form>
                 } else {
                     <div>
-                        <h2 id="detail-title">{&k.title}</h2>
+                        <h2 id="detail-title">{shown(&k.title)}</h2>
                         <div class="badges"><StatusBadge key_record={k.clone()} now={t_now} soon_days={ctx.settings.expiring_soon_days} /></div>
                     </div>
                     <button class="btn btn-ghost close" onclick={p.on_close.reform(|_| ())} aria-label="Close">{crate::components::icon::Icon::Close.view()}</button>
@@ -251,7 +252,7 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
 
             if let Some(what) = (*confirm).clone() {
                 <ConfirmDialog
-                    title={match &what { Confirm::Revoke => format!("Revoke '{}'?", k.title), Confirm::Delete => format!("Delete '{}'?", k.title), Confirm::Rotate(_) => format!("Rotate '{}' now?", k.title) }}
+                    title={match &what { Confirm::Revoke => format!("Revoke '{}'?", shown(&k.title)), Confirm::Delete => format!("Delete '{}'?", shown(&k.title)), Confirm::Rotate(_) => format!("Rotate '{}' now?", shown(&k.title)) }}
                     confirm_label={match &what { Confirm::Revoke => "Revoke key", Confirm::Delete => "Delete key", Confirm::Rotate(_) => "Revoke, then create" }}
                     body={match &what {
                         Confirm::Revoke if k.remote_id.is_some() => html!{ <p>{"Revoke is final: the key is revoked at its provider first, then here. There is no un-revoke."}</p> },

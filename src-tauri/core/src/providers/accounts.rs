@@ -131,7 +131,11 @@ fn validate_name(name: &str) -> Result<String, ProviderError> {
     if name.chars().any(char::is_control) {
         return bad("no control characters (newlines, tabs)");
     }
-    Ok(name.to_string())
+    if name.chars().any(keyden_protocol::text::is_format) {
+        return bad("no invisible formatting characters (bidi marks, zero-width spaces)");
+    }
+    // One name typed two ways (é as one character or as e + accent) is one account.
+    Ok(unicode_normalization::UnicodeNormalization::nfc(name).collect())
 }
 
 fn validate_url(raw: &str, provider: ProviderKind) -> Result<String, ProviderError> {

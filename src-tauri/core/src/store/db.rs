@@ -25,6 +25,8 @@ impl Database {
         // sqlx takes no migration lock on SQLite: two first starts at once (the app and a CLI call, or
         // two CLI calls) would both try to create the tables. A lock file serialises them.
         let lock = lock_file(&path.with_extension("migrate.lock"))?;
+        private_file(path)
+            .map_err(|e| StoreError::Open { path: path.display().to_string(), source: sqlx::Error::Io(e) })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -51,12 +53,43 @@ impl Database {
     }
 }
 
+/// The database file exists and is its owner's alone, whatever the umask, before SQLite opens it:
+/// SQLite gives the -wal and -shm files the database's own mode.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let file = owner_only().open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            // A database an earlier version created under a lax umask: it is Keyden's own file.
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            if let Ok(meta) = std::fs::symlink_metadata(&side) {
+                if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+                    std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Create-or-open for writing, 0600 when created (the umask can only take bits away).
+fn owner_only() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
 /// Opens (creating) `path` and takes an exclusive lock on it, released when the file is dropped.
 fn lock_file(path: &Path) -> Result<std::fs::File, StoreError> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    owner_only()
         .open(path)
         .and_then(|f| f.lock().map(|()| f))
         .map_err(|e| StoreError::Open { path: path.display().to_string(), source: sqlx::Error::Io(e) })

@@ -1,6 +1,8 @@
 //! Input rules for key metadata, checked before anything is written.
 
 use super::VaultError;
+use keyden_protocol::text::is_format;
+use unicode_normalization::UnicodeNormalization;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_FIELD_CHARS: usize = 200;
@@ -22,11 +24,20 @@ pub fn title(raw: &str) -> Result<String, VaultError> {
     if t.chars().any(char::is_control) {
         return Err(invalid("title", "the title contains a control character"));
     }
+    if let Some(c) = t.chars().find(|c| is_format(*c)) {
+        return Err(invalid("title", invisible(c)));
+    }
     let n = t.chars().count();
     if n > MAX_TITLE_CHARS {
         return Err(invalid("title", format!("the title is {n} characters; the limit is {MAX_TITLE_CHARS}")));
     }
-    Ok(t.to_string())
+    Ok(t.nfc().collect())
+}
+
+/// Invisible characters (bidi overrides, zero-width spaces) would make two names that look alike
+/// differ, or make one look like another.
+fn invisible(c: char) -> String {
+    format!("it contains an invisible formatting character (U+{:04X}); type it without", c as u32)
 }
 
 /// Short single-line labels: account, environment, owner.
@@ -35,11 +46,14 @@ pub fn label(field: &'static str, raw: &str) -> Result<String, VaultError> {
     if t.chars().any(char::is_control) {
         return Err(invalid(field, "must be one line without control characters"));
     }
+    if let Some(c) = t.chars().find(|c| is_format(*c)) {
+        return Err(invalid(field, invisible(c)));
+    }
     let n = t.chars().count();
     if n > MAX_FIELD_CHARS {
         return Err(invalid(field, format!("{n} characters; the limit is {MAX_FIELD_CHARS}")));
     }
-    Ok(t.to_string())
+    Ok(t.nfc().collect())
 }
 
 /// Providers are slugs (`medusa`, `shopify`, `stripe`), so filters and the one-active rule compare
@@ -114,6 +128,17 @@ mod tests {
         assert!(title(&"x".repeat(10_000)).unwrap_err().to_string().contains("10000 characters"));
         assert!(title("a\nb").unwrap_err().to_string().contains("line break"));
         assert!(title("a\u{7}b").is_err());
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_and_names_are_compared_in_nfc() {
+        for raw in ["prod\u{200b}", "evil\u{202e}gpj", "soft\u{ad}hyphen"] {
+            assert!(label("environment", raw).unwrap_err().to_string().contains("invisible"), "{raw:?}");
+            assert!(title(raw).is_err(), "{raw:?}");
+        }
+        // "é" typed as one character or as e + a combining accent is one name.
+        assert_eq!(label("account", "caf\u{65}\u{301}").unwrap(), label("account", "caf\u{e9}").unwrap());
+        assert_eq!(title("Cafe\u{301}").unwrap(), "Caf\u{e9}");
     }
 
     #[test]
