@@ -45,7 +45,7 @@ fn devices_and_fifos_are_refused_before_a_byte_is_read() {
         args.extend(flags);
         args.push(HS256);
         let run = run_to_end(&s, &args);
-        assert_eq!((run.code, run.error_code()), (1, "not_a_regular_file".to_string()), "{flags:?}: {run:?}");
+        assert_eq!((run.code, run.error_code()), (2, "not_a_regular_file".to_string()), "{flags:?}: {run:?}");
         assert!(run.error()["hint"].as_str().unwrap().contains("regular file"), "{run:?}");
     }
 }
@@ -312,4 +312,82 @@ fn the_data_directory_is_judged_not_changed() {
 #[cfg(unix)]
 fn rustix_is_root() -> bool {
     std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+}
+
+/// Class 5, as a process: a critical extension Keyden does not know is a finding (exit 1), and
+/// duplicate members are listed in the JSON and said in the diagnosis.
+#[test]
+fn crit_and_duplicate_members_reach_the_verdict() {
+    let s = Sandbox::new();
+    let crit = format!("{}.{}.c2ln", b64(r#"{"alg":"HS256","crit":["b64"],"b64":false}"#), b64(r#"{"sub":"1"}"#));
+    let run = s.run(&["--json", "inspect", &crit]);
+    assert_eq!((run.code, run.json()["verdict"].as_str()), (1, Some("unknown_critical")), "{run:?}");
+    let twice = format!("{}.{}.c2ln", b64(r#"{"alg":"none","alg":"HS256"}"#), b64(r#"{"sub":"1"}"#));
+    let run = s.run(&["--json", "inspect", &twice]);
+    assert_eq!(run.json()["duplicate_members"], serde_json::json!(["header.alg"]), "{run:?}");
+    let human = s.run(&["inspect", &twice]).stdout;
+    assert!(human.contains("header.alg more than once"), "{human}");
+}
+
+/// Class 6: a revoked secret still verifies old tokens, but signs no new one.
+#[test]
+fn a_revoked_secret_signs_nothing_new() {
+    let s = Sandbox::new();
+    let id = s.add("App secret", &keyden_tests::unique_secret("mint"), &["--type", "secret"]);
+    let hs256 = ["mint", "hs256", "--secret-from", &id, "--claims", r#"{"sub":"1"}"#];
+    let shopify = ["mint", "shopify", "--secret-from", &id, "--api-key", "client-id", "--shop", "a.myshopify.com"];
+    let token = s.run(&hs256).ok().stdout;
+    assert_eq!(token.trim().split('.').count(), 3, "an active key mints: {token}");
+    s.run(&shopify).ok();
+    s.run(&["keys", "revoke", &id, "--yes"]).ok();
+    for args in [&hs256[..], &shopify[..]] {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let run = s.run(&with_json);
+        assert_eq!((run.code, run.error_code().as_str()), (1, "key_revoked"), "{args:?}: {run:?}");
+        assert!(run.stdout.is_empty(), "no token: {run:?}");
+    }
+    let old = s.run(&["--json", "inspect", "--secret-from", &id, token.trim()]);
+    assert_eq!(old.json()["verdict"], "valid", "the revoked key still verifies what it signed: {old:?}");
+}
+
+/// Class 7: a vault emptied, removed or swapped for another is reported as possible data loss while
+/// the keyring still holds its secrets — never opened as a new, empty vault; its backup restores it.
+#[test]
+fn an_emptied_or_replaced_database_is_not_a_new_empty_vault() {
+    let s = Sandbox::new();
+    let id = s.add("Precious", &keyden_tests::unique_secret("precious"), &["--type", "token"]);
+    let db = s.path().join("keyden.sqlite3");
+    let side = |suffix: &str| std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+    // A backup taken with Keyden closed: the database and, if there is one, its WAL.
+    let backup = tempfile::tempdir().unwrap();
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        for name in ["keyden.sqlite3", "keyden.sqlite3-wal"] {
+            let _ = std::fs::remove_file(to.join(name));
+            if from.join(name).exists() {
+                std::fs::copy(from.join(name), to.join(name)).unwrap();
+            }
+        }
+    };
+    copy(s.path(), backup.path());
+    let other = Sandbox::new();
+    other.add("Someone else's", &keyden_tests::unique_secret("other"), &["--type", "token"]);
+    for damage in ["emptied", "removed", "replaced"] {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(side(suffix));
+        }
+        match damage {
+            "emptied" => std::fs::write(&db, b"").unwrap(),
+            "removed" => std::fs::remove_file(&db).unwrap(),
+            _ => copy(other.path(), s.path()),
+        }
+        let run = s.run(&["--json", "keys", "list"]);
+        assert_eq!((run.code, run.error_code().as_str()), (1, "vault_replaced"), "{damage}: {run:?}");
+        assert!(run.error()["hint"].as_str().unwrap().contains("keyden.install"), "{run:?}");
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(side(suffix));
+    }
+    copy(backup.path(), s.path());
+    assert_eq!(s.ids(), [id], "the backup brings the vault back");
 }

@@ -13,7 +13,8 @@ use zeroize::Zeroizing;
 /// A key, secret or JWKS file: a regular file of at most 1 MiB, judged while reading (a device or a FIFO
 /// is refused before a byte is read).
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
-    Ok(keyden_core::files::read_bounded(path, 1024 * 1024)?)
+    // A flag naming a file that is not there or not a file is a usage error (exit 2), as before.
+    keyden_core::files::read_bounded(path, 1024 * 1024).map_err(|e| Failure { exit: 2, ..Failure::from(e) })
 }
 
 /// The token from the argument, or stdin for `-` (read with a bound: a 1 MB paste is refused, not parsed).

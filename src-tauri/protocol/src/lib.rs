@@ -387,6 +387,8 @@ mod tests {
 pub enum Verdict {
     Malformed,
     UnsupportedAlgorithm,
+    /// The header's `crit` names an extension Keyden does not understand: RFC 7515 §4.1.11 says reject.
+    UnknownCritical,
     KeyMismatch,
     InvalidSignature,
     NotYetValid,
@@ -403,6 +405,7 @@ impl Verdict {
         match self {
             Verdict::Malformed => "malformed",
             Verdict::UnsupportedAlgorithm => "unsupported_algorithm",
+            Verdict::UnknownCritical => "unknown_critical",
             Verdict::KeyMismatch => "key_mismatch",
             Verdict::InvalidSignature => "invalid_signature",
             Verdict::NotYetValid => "not_yet_valid",
@@ -478,6 +481,10 @@ pub struct Inspection {
     pub vault_matches: Vec<VaultMatch>,
     /// Every check that failed, in precedence order; `verdict` is the first.
     pub findings: Vec<Verdict>,
+    /// Members the header or the claims hold more than once ("header.alg"): the last one counts, as
+    /// RFC 7515 allows, but the reader should know the token says two things.
+    #[serde(default)]
+    pub duplicate_members: Vec<String>,
 }
 
 /// What to verify a token with, from the Inspector.

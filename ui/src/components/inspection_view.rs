@@ -26,6 +26,7 @@ pub fn verdict_title(v: Verdict) -> &'static str {
         Verdict::WrongIssuer => "Wrong issuer",
         Verdict::Malformed => "Malformed",
         Verdict::UnsupportedAlgorithm => "Unsupported algorithm",
+        Verdict::UnknownCritical => "Unknown critical extension",
         Verdict::KeyMismatch => "Key mismatch",
     }
 }

@@ -16,6 +16,8 @@ pub struct Decoded {
     pub signing_input: String,
     /// The third segment as given (base64url).
     pub signature_b64: String,
+    /// Members named more than once ("header.alg", "claims.exp"); the maps keep the last value.
+    pub duplicates: Vec<String>,
 }
 
 /// Why a token could not be decoded: a sentence naming the part.
@@ -45,13 +47,49 @@ fn b64(segment: &str) -> Result<Vec<u8>, String> {
     })
 }
 
-fn json_object(name: &str, index: usize, segment: &str) -> Result<Map<String, Value>, Malformed> {
+/// The names of a JSON object's members in order, repeats included (a `Map` keeps only the last).
+struct MemberNames(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for MemberNames {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = MemberNames;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MemberNames, A::Error> {
+                let mut names = Vec::new();
+                while let Some((name, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                    names.push(name);
+                }
+                Ok(MemberNames(names))
+            }
+        }
+        d.deserialize_map(Names)
+    }
+}
+
+/// Names that occur more than once, each once, as `prefix.name`.
+fn repeated(prefix: &str, bytes: &[u8]) -> Vec<String> {
+    let Ok(MemberNames(names)) = serde_json::from_slice(bytes) else { return Vec::new() };
+    let mut out: Vec<String> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let shown = format!("{prefix}.{n}");
+        if names[..i].contains(n) && !out.contains(&shown) {
+            out.push(shown);
+        }
+    }
+    out
+}
+
+fn json_object(name: &str, index: usize, segment: &str) -> Result<(Map<String, Value>, Vec<String>), Malformed> {
     let bytes =
         b64(segment).map_err(|why| Malformed(format!("the {name} (segment {index}) is not base64url: {why}")))?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Malformed(format!("the {name} (segment {index}) decodes, but is not JSON: {e}")))?;
     match value {
-        Value::Object(map) => Ok(map),
+        Value::Object(map) => Ok((map, repeated(name, &bytes))),
         other => Err(Malformed(format!(
             "the {name} (segment {index}) is JSON but not an object (it is {})",
             match other {
@@ -97,14 +135,16 @@ pub fn decode(token: &str) -> Result<Decoded, Malformed> {
             "the token contains whitespace at position {pos}: was it wrapped or pasted in pieces?"
         )));
     }
-    let header = json_object("header", 1, parts[0])?;
-    let claims = json_object("claims", 2, parts[1])?;
+    let (header, mut duplicates) = json_object("header", 1, parts[0])?;
+    let (claims, more) = json_object("claims", 2, parts[1])?;
+    duplicates.extend(more);
     b64(parts[2]).map_err(|why| Malformed(format!("the signature (segment 3) is not base64url: {why}")))?;
     Ok(Decoded {
         header,
         claims,
         signing_input: format!("{}.{}", parts[0], parts[1]),
         signature_b64: parts[2].to_string(),
+        duplicates,
     })
 }
 
@@ -131,6 +171,17 @@ mod tests {
         assert!(e("e30.WzFd.").contains("claims (segment 2)"));
         assert!(e("e30.e30.a*b").contains("signature (segment 3)"));
         assert!(e(&"a".repeat(MAX_TOKEN_BYTES + 1)).contains("refuses"));
+    }
+
+    #[test]
+    fn repeated_members_are_named_and_the_last_one_counts() {
+        let b = |s: &str| URL_SAFE_NO_PAD.encode(s);
+        let token =
+            format!("{}.{}.", b(r#"{"alg":"none","alg":"HS256","kid":"a"}"#), b(r#"{"exp":1,"exp":2,"exp":3}"#));
+        let d = decode(&token).unwrap();
+        assert_eq!(d.header["alg"], "HS256");
+        assert_eq!(d.claims["exp"], 3);
+        assert_eq!(d.duplicates, ["header.alg", "claims.exp"]);
     }
 
     #[test]

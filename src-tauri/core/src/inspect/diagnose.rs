@@ -63,6 +63,11 @@ pub(super) fn sentence(
             f.malformed.as_deref().unwrap_or("the token could not be decoded")
         ),
         Verdict::UnsupportedAlgorithm => format!("Unsupported algorithm: {}.", f.unsupported.as_deref().unwrap_or("")),
+        Verdict::UnknownCritical => format!(
+            "Unknown critical extension: {}. RFC 7515 §4.1.11 says a verifier that does not understand a critical \
+             header member must reject the token, whatever its signature.",
+            f.critical.as_deref().unwrap_or("")
+        ),
         Verdict::KeyMismatch => format!(
             "Key mismatch: {}. Check that you picked the right key for this token.",
             f.mismatch.as_deref().unwrap_or("")

@@ -54,6 +54,51 @@ pub struct Candidate {
     pub family: Family,
     pub key: DecodingKey,
     pub kid: Option<String>,
+    pub limits: KeyLimits,
+}
+
+/// What a JWK says it may be used for (RFC 7517 §4.2–4.4); a secret or a PEM key has no such limits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyLimits {
+    /// `use`: "sig" or "enc" (or another registered value).
+    pub public_key_use: Option<String>,
+    /// `key_ops`: "verify", "encrypt", …
+    pub key_ops: Option<Vec<String>>,
+    /// `alg`: the one algorithm the key is for.
+    pub alg: Option<String>,
+}
+
+impl KeyLimits {
+    fn of(jwk: &serde_json::Value) -> Self {
+        let text = |name: &str| jwk.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        KeyLimits {
+            public_key_use: text("use"),
+            key_ops: jwk
+                .get("key_ops")
+                .and_then(|v| v.as_array())
+                .map(|ops| ops.iter().filter_map(|o| o.as_str().map(str::to_string)).collect()),
+            alg: text("alg"),
+        }
+    }
+
+    /// Why the key may not verify a signature made with `alg`, if it may not.
+    pub fn forbid(&self, alg: Algorithm) -> Option<String> {
+        if let Some(u) = self.public_key_use.as_deref().filter(|u| *u != "sig") {
+            return Some(format!(
+                "its \"use\" is \"{u}\", not \"sig\": it is not for verifying signatures (RFC 7517 §4.2)"
+            ));
+        }
+        if let Some(ops) = self.key_ops.as_ref().filter(|ops| !ops.iter().any(|o| o == "verify")) {
+            return Some(format!(
+                "its \"key_ops\" ({}) do not include \"verify\" (RFC 7517 §4.3)",
+                if ops.is_empty() { "none".to_string() } else { ops.join(", ") }
+            ));
+        }
+        if let Some(a) = self.alg.as_deref().filter(|a| *a != format!("{alg:?}")) {
+            return Some(format!("it is for {a} only, and the token says {alg:?} (RFC 7517 §4.4)"));
+        }
+        None
+    }
 }
 
 impl std::fmt::Debug for Candidate {
@@ -99,7 +144,12 @@ pub fn secret(bytes: &[u8], label: impl Into<String>) -> Result<VerifyKey, KeyEr
     }
     let bytes = Zeroizing::new(trimmed.to_vec());
     Ok(VerifyKey::Single {
-        candidate: Candidate { family: Family::Hmac, key: DecodingKey::from_secret(&bytes), kid: None },
+        candidate: Candidate {
+            family: Family::Hmac,
+            key: DecodingKey::from_secret(&bytes),
+            kid: None,
+            limits: KeyLimits::default(),
+        },
         label: label.into(),
     })
 }
@@ -137,10 +187,14 @@ pub fn pem(text: &str, label: impl Into<String>) -> Result<VerifyKey, KeyError> 
     } else {
         return Err(KeyError::BadPem("no RSA, EC or Ed25519 public key found".into()));
     };
-    Ok(VerifyKey::Single { candidate: Candidate { family, key, kid: None }, label: label.into() })
+    Ok(VerifyKey::Single {
+        candidate: Candidate { family, key, kid: None, limits: KeyLimits::default() },
+        label: label.into(),
+    })
 }
 
-fn candidate_from_jwk(jwk: &Jwk) -> Result<Candidate, KeyError> {
+fn candidate_from_jwk(raw: &serde_json::Value) -> Result<Candidate, KeyError> {
+    let jwk: Jwk = serde_json::from_value(raw.clone()).map_err(|e| KeyError::BadJwk(e.to_string()))?;
     let family = match &jwk.algorithm {
         AlgorithmParameters::RSA(_) => Family::Rsa,
         AlgorithmParameters::EllipticCurve(p) => Family::Ec(match p.curve {
@@ -152,8 +206,8 @@ fn candidate_from_jwk(jwk: &Jwk) -> Result<Candidate, KeyError> {
         AlgorithmParameters::OctetKeyPair(_) => return Err(KeyError::BadJwk("an OKP key that is not Ed25519".into())),
         AlgorithmParameters::OctetKey(_) => Family::Hmac,
     };
-    let key = DecodingKey::from_jwk(jwk).map_err(|e| KeyError::BadJwk(e.to_string()))?;
-    Ok(Candidate { family, key, kid: jwk.common.key_id.clone() })
+    let key = DecodingKey::from_jwk(&jwk).map_err(|e| KeyError::BadJwk(e.to_string()))?;
+    Ok(Candidate { family, key, kid: jwk.common.key_id.clone(), limits: KeyLimits::of(raw) })
 }
 
 /// A JWK (one key) or a JWKS (`{"keys": [...]}`). Keys Keyden cannot use are skipped and counted,
@@ -166,16 +220,12 @@ pub fn jwk_or_set(text: &str, label: impl Into<String>) -> Result<VerifyKey, Key
         let mut candidates = Vec::new();
         let mut skipped = 0;
         for k in keys {
-            match serde_json::from_value::<Jwk>(k.clone())
-                .map_err(|e| KeyError::BadJwk(e.to_string()))
-                .and_then(|j| candidate_from_jwk(&j))
-            {
+            match candidate_from_jwk(k) {
                 Ok(c) => candidates.push(c),
                 Err(_) => skipped += 1,
             }
         }
         return Ok(VerifyKey::Set { candidates, skipped, label });
     }
-    let jwk: Jwk = serde_json::from_value(value).map_err(|e| KeyError::BadJwk(e.to_string()))?;
-    Ok(VerifyKey::Single { candidate: candidate_from_jwk(&jwk)?, label })
+    Ok(VerifyKey::Single { candidate: candidate_from_jwk(&value)?, label })
 }

@@ -65,6 +65,7 @@ pub enum SignatureState {
 pub(crate) struct Facts {
     pub malformed: Option<String>,
     pub unsupported: Option<String>,
+    pub critical: Option<String>,
     pub mismatch: Option<String>,
     pub invalid: Option<String>,
     pub verified_by: Option<String>,
@@ -86,6 +87,7 @@ fn empty(verdict: Verdict, diagnosis: String, kind: TokenKind, at: i64) -> Inspe
         secrets_tried: None,
         vault_matches: Vec::new(),
         findings: vec![verdict],
+        duplicate_members: Vec::new(),
     }
 }
 
@@ -109,6 +111,30 @@ fn audiences(claims: &Map<String, Value>) -> Option<Vec<String>> {
         Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
         _ => Some(Vec::new()),
     }
+}
+
+/// JWS header parameters RFC 7515 §4.1 registers; `crit` may not name them.
+const REGISTERED: [&str; 11] = ["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"];
+
+/// The header's `crit` (RFC 7515 §4.1.11): `Ok(None)` when absent; `Ok(Some(why))` when it names
+/// extensions — Keyden understands none, so the token must be rejected; `Err` when `crit` itself is
+/// malformed (not a non-empty array of strings, a registered name, a name the header lacks).
+fn critical(header: &Map<String, Value>) -> Result<Option<String>, String> {
+    let Some(crit) = header.get("crit") else { return Ok(None) };
+    let names: Vec<&str> = match crit.as_array() {
+        Some(a) if !a.is_empty() => a.iter().map(Value::as_str).collect::<Option<_>>().ok_or_else(|| {
+            "the header's crit lists something that is not a name (RFC 7515 §4.1.11: an array of strings)".to_string()
+        })?,
+        _ => return Err("the header's crit is not a non-empty array of names (RFC 7515 §4.1.11)".into()),
+    };
+    if let Some(n) = names.iter().find(|n| REGISTERED.contains(n)) {
+        return Err(format!("the header's crit names \"{n}\", a parameter the JWS standard itself defines"));
+    }
+    if let Some(n) = names.iter().find(|n| !header.contains_key(**n)) {
+        return Err(format!("the header's crit names \"{n}\", but the header has no such member"));
+    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    Ok(Some(format!("the header marks {} as critical, and Keyden does not implement it", quoted.join(", "))))
 }
 
 pub fn analyze(raw: &str, opts: &Options) -> Analysis {
@@ -155,6 +181,7 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
     let mut facts = Facts {
         malformed: None,
         unsupported: None,
+        critical: None,
         mismatch: None,
         invalid: None,
         verified_by: None,
@@ -209,6 +236,17 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
     if facts.unsupported.is_some() {
         findings.push(Verdict::UnsupportedAlgorithm);
     }
+    match critical(&decoded.header) {
+        Ok(None) => {}
+        Ok(Some(why)) => {
+            facts.critical = Some(why);
+            findings.push(Verdict::UnknownCritical);
+        }
+        Err(why) => {
+            facts.malformed = facts.malformed.take().or(Some(why));
+            findings.push(Verdict::Malformed);
+        }
+    }
     if let (Some(alg), Some(key)) = (alg, opts.key.as_ref()) {
         match signature::check(&decoded, alg, key) {
             SignatureOutcome::Verified { by } => facts.verified_by = Some(by),
@@ -261,7 +299,14 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
         findings.push(verdict);
     }
     let kind = recognize::jwt_kind(&decoded.claims);
-    let diagnosis = diagnose::sentence(verdict, &findings, &facts, &times, &kind, opts);
+    let mut diagnosis = diagnose::sentence(verdict, &findings, &facts, &times, &kind, opts);
+    if !decoded.duplicates.is_empty() {
+        diagnosis.push_str(&format!(
+            " Note: the token holds {} more than once; the last value counts, but a verifier that takes the \
+             first would read it differently.",
+            decoded.duplicates.join(", ")
+        ));
+    }
     let inspection = Inspection {
         verdict,
         alg: alg_text,
@@ -274,6 +319,7 @@ pub fn analyze(raw: &str, opts: &Options) -> Analysis {
         secrets_tried: None,
         vault_matches: Vec::new(),
         findings,
+        duplicate_members: decoded.duplicates.clone(),
     };
     let signature = if facts.verified_by.is_some() {
         SignatureState::Verified

@@ -13,11 +13,12 @@ pub enum SignatureOutcome {
     Invalid(String),
 }
 
-/// Why `c` cannot verify `alg`, if it cannot.
+/// Why `c` cannot verify `alg`, if it cannot: the wrong kind of key, or a JWK whose own `use`,
+/// `key_ops` or `alg` forbids it.
 fn misfit(alg: Algorithm, c: &Candidate) -> Option<String> {
     let needed = family_for(alg);
     if c.family == needed {
-        return None;
+        return c.limits.forbid(alg).map(|why| format!("the key may not verify this token: {why}"));
     }
     let alg_name = format!("{alg:?}");
     Some(match (needed, c.family) {
@@ -76,9 +77,16 @@ pub fn check(decoded: &Decoded, alg: Algorithm, key: &VerifyKey) -> SignatureOut
             }
             let fitting: Vec<&Candidate> = candidates.iter().filter(|c| misfit(alg, c).is_none()).collect();
             if fitting.is_empty() {
+                let restricted =
+                    candidates.iter().filter(|c| c.family == family_for(alg) && c.limits.forbid(alg).is_some()).count();
                 return SignatureOutcome::Mismatch(format!(
-                    "{label} has no key for {alg:?} (it needs {})",
-                    family_for(alg).describe()
+                    "{label} has no key for {alg:?} (it needs {}){}",
+                    family_for(alg).describe(),
+                    if restricted > 0 {
+                        format!("; {restricted} such key(s) may not verify it, by their use, key_ops or alg")
+                    } else {
+                        String::new()
+                    }
                 ));
             }
             for c in &fitting {

@@ -96,6 +96,7 @@ fn rfc8037_a4_ed25519_signature_verifies_exactly() {
         claims: Default::default(),
         signing_input: "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc".into(),
         signature_b64: RFC8037_A4.rsplit('.').next().unwrap().into(),
+        duplicates: Vec::new(),
     };
     let key = jwk_or_set(RFC8037_JWK, "the RFC 8037 key").unwrap();
     assert_eq!(
@@ -304,4 +305,66 @@ fn extreme_numeric_dates_and_leeway_do_not_overflow() {
     assert_eq!(i.verdict, Verdict::Unverified, "an enormous leeway forgives everything: {}", i.diagnosis);
     let i = analyze(&t, &Options { at: i64::MAX, ..Default::default() }).inspection;
     assert_eq!(i.verdict, Verdict::Expired);
+}
+
+/// An HS256 token over exactly these header and claims bytes (duplicates and all).
+fn hs256(header: &str, claims: &str, key: &[u8]) -> String {
+    use hmac::{Mac, SimpleHmac};
+    let input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(claims));
+    let mut mac = SimpleHmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    mac.update(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+#[test]
+fn rfc7515_crit_an_unknown_extension_is_rejected_whatever_the_signature() {
+    let key = || Some(secret(b"the app secret", "the app secret").unwrap());
+    let plain = hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"1"}"#, b"the app secret");
+    assert_eq!(verdict(&plain, 0, key()), Verdict::Valid);
+    let crit = hs256(r#"{"alg":"HS256","crit":["b64"],"b64":false}"#, r#"{"sub":"1"}"#, b"the app secret");
+    let i = run(&crit, 0, key());
+    assert_eq!(i.verdict, Verdict::UnknownCritical, "{}", i.diagnosis);
+    assert!(i.diagnosis.contains("\"b64\"") && i.diagnosis.contains("4.1.11"), "{}", i.diagnosis);
+    for (header, why) in [
+        (r#"{"alg":"HS256","crit":[]}"#, "non-empty array"),
+        (r#"{"alg":"HS256","crit":"b64","b64":false}"#, "non-empty array"),
+        (r#"{"alg":"HS256","crit":[1]}"#, "not a name"),
+        (r#"{"alg":"HS256","crit":["alg"]}"#, "standard itself defines"),
+        (r#"{"alg":"HS256","crit":["exp"]}"#, "no such member"),
+    ] {
+        let i = run(&hs256(header, r#"{"sub":"1"}"#, b"the app secret"), 0, key());
+        assert_eq!(i.verdict, Verdict::Malformed, "{header}: {}", i.diagnosis);
+        assert!(i.diagnosis.contains(why), "{header}: {}", i.diagnosis);
+    }
+}
+
+#[test]
+fn rfc7517_a_jwk_verifies_only_what_its_use_key_ops_and_alg_allow() {
+    let with = |extra: &str| format!(r#"{{"kty":"RSA","n":"{A2_N}","e":"AQAB"{extra}}}"#);
+    for (extra, why) in [
+        (r#","use":"enc""#, "\"use\" is \"enc\""),
+        (r#","key_ops":["encrypt","wrapKey"]"#, "encrypt, wrapKey"),
+        (r#","alg":"RS384""#, "for RS384 only"),
+    ] {
+        let i = run(A2_RS256, RFC_BEFORE, Some(jwk_or_set(&with(extra), "the JWK").unwrap()));
+        assert_eq!(i.verdict, Verdict::KeyMismatch, "{extra}: {}", i.diagnosis);
+        assert!(i.diagnosis.contains(why), "{extra}: {}", i.diagnosis);
+        let set = format!(r#"{{"keys":[{}]}}"#, with(extra));
+        let i = run(A2_RS256, RFC_BEFORE, Some(jwk_or_set(&set, "the JWKS").unwrap()));
+        assert_eq!(i.verdict, Verdict::KeyMismatch, "{extra} in a set: {}", i.diagnosis);
+        assert!(i.diagnosis.contains("by their use, key_ops or alg"), "{}", i.diagnosis);
+    }
+    let allowed = with(r#","use":"sig","key_ops":["verify"],"alg":"RS256""#);
+    assert_eq!(verdict(A2_RS256, RFC_BEFORE, Some(jwk_or_set(&allowed, "the JWK").unwrap())), Verdict::Valid);
+}
+
+#[test]
+fn duplicate_members_are_shown_and_the_last_one_counts() {
+    let key = || Some(secret(b"k", "k").unwrap());
+    let token = hs256(r#"{"alg":"none","alg":"HS256"}"#, r#"{"sub":"a","sub":"b"}"#, b"k");
+    let i = run(&token, 0, key());
+    assert_eq!(i.verdict, Verdict::Valid, "{}", i.diagnosis);
+    assert_eq!(i.claims.unwrap()["sub"], "b");
+    assert_eq!(i.duplicate_members, ["header.alg", "claims.sub"]);
+    assert!(i.diagnosis.contains("header.alg, claims.sub more than once"), "{}", i.diagnosis);
 }

@@ -187,7 +187,7 @@ impl Keyden {
             }
             MintRequest::Hs256 { key_id, claims } => (key_id, claims),
         };
-        let (_, secret) = self.vault().await?.verification_secret(&key_id).await?;
+        let (_, secret) = self.vault().await?.signing_secret(&key_id).await?;
         Ok(Minted { token: mint::hs256(secret.expose().as_bytes(), &claims)? })
     }
 

@@ -1,9 +1,9 @@
 //! Provider account rows. Never a credential: those live in the keyring (see migrations/0006).
 
+use super::col;
 use super::{is_unique_violation, Database, StoreError};
 use keyden_protocol::{Account, AccountAuth, ProviderKind, SyncFailure};
 use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
 const COLUMNS: &str = "id, name, provider, base_url, auth, login, credential_key_id, actor, one_active_secret, \
      created_at, last_sync_at, last_sync_attempt_at, last_sync_error, last_sync_failure, remote_count";
@@ -19,32 +19,32 @@ pub struct AccountRow {
 }
 
 fn decode(r: &SqliteRow) -> Result<AccountRow, StoreError> {
-    let provider: String = r.get("provider");
-    let auth: String = r.get("auth");
+    let provider: String = col(r, "provider")?;
+    let auth: String = col(r, "auth")?;
     Ok(AccountRow {
         account: Account {
-            id: r.get("id"),
-            name: r.get("name"),
+            id: col(r, "id")?,
+            name: col(r, "name")?,
             provider: ProviderKind::parse(&provider)
                 .ok_or_else(|| StoreError::Corrupt(format!("provider {provider:?}")))?,
-            base_url: r.get("base_url"),
+            base_url: col(r, "base_url")?,
             auth: AccountAuth::parse(&auth).ok_or_else(|| StoreError::Corrupt(format!("auth {auth:?}")))?,
-            login: r.get("login"),
-            credential_key_id: r.get("credential_key_id"),
-            one_active_secret: r.get("one_active_secret"),
-            created_at: r.get("created_at"),
-            last_sync_at: r.get("last_sync_at"),
-            last_sync_attempt_at: r.get("last_sync_attempt_at"),
-            last_sync_error: r.get("last_sync_error"),
-            last_sync_failure: match r.get::<Option<String>, _>("last_sync_failure") {
+            login: col(r, "login")?,
+            credential_key_id: col(r, "credential_key_id")?,
+            one_active_secret: col(r, "one_active_secret")?,
+            created_at: col(r, "created_at")?,
+            last_sync_at: col(r, "last_sync_at")?,
+            last_sync_attempt_at: col(r, "last_sync_attempt_at")?,
+            last_sync_error: col(r, "last_sync_error")?,
+            last_sync_failure: match col::<Option<String>>(r, "last_sync_failure")? {
                 None => None,
                 Some(f) => {
                     Some(SyncFailure::parse(&f).ok_or_else(|| StoreError::Corrupt(format!("sync failure {f:?}")))?)
                 }
             },
-            remote_count: r.get::<Option<i64>, _>("remote_count").map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+            remote_count: col::<Option<i64>>(r, "remote_count")?.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
         },
-        actor: r.get("actor"),
+        actor: col(r, "actor")?,
     })
 }
 

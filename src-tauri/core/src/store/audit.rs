@@ -1,8 +1,8 @@
 //! The local audit log: every create, reveal, copy, inject, edit, revoke and delete. Never the value.
 
+use super::col;
 use super::{Database, StoreError};
 use keyden_protocol::{AuditAction, AuditEntry};
-use sqlx::Row;
 
 pub struct AuditLog<'a>(pub &'a Database);
 
@@ -40,16 +40,16 @@ impl AuditLog<'_> {
         .await?;
         rows.into_iter()
             .map(|r| {
-                let action: String = r.get("action");
+                let action: String = col(&r, "action")?;
                 Ok(AuditEntry {
-                    id: r.get("id"),
-                    at: r.get("at"),
-                    key_id: r.get("key_id"),
-                    key_title: r.get("key_title"),
+                    id: col(&r, "id")?,
+                    at: col(&r, "at")?,
+                    key_id: col(&r, "key_id")?,
+                    key_title: col(&r, "key_title")?,
                     action: AuditAction::parse(&action)
                         .ok_or_else(|| StoreError::Corrupt(format!("unknown audit action {action:?}")))?,
-                    origin: r.get("origin"),
-                    detail: r.get("detail"),
+                    origin: col(&r, "origin")?,
+                    detail: col(&r, "detail")?,
                 })
             })
             .collect()

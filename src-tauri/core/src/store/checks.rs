@@ -1,8 +1,8 @@
 //! Health-check history: every time a provider was asked whether it still accepts a key.
 
+use super::col;
 use super::{Database, StoreError};
 use keyden_protocol::{CheckOutcome, HealthCheck};
-use sqlx::Row;
 
 pub struct CheckRows<'a>(pub &'a Database);
 
@@ -47,15 +47,15 @@ impl CheckRows<'_> {
         .await?;
         rows.iter()
             .map(|r| {
-                let outcome: String = r.get("outcome");
+                let outcome: String = col(r, "outcome")?;
                 Ok(HealthCheck {
-                    key_id: r.get("key_id"),
-                    at: r.get("at"),
+                    key_id: col(r, "key_id")?,
+                    at: col(r, "at")?,
                     outcome: CheckOutcome::parse(&outcome)
                         .ok_or_else(|| StoreError::Corrupt(format!("check outcome {outcome:?}")))?,
-                    http_status: r.get::<Option<i64>, _>("http_status").and_then(|s| u16::try_from(s).ok()),
-                    latency_ms: u32::try_from(r.get::<i64, _>("latency_ms")).unwrap_or(u32::MAX),
-                    message: r.get("message"),
+                    http_status: col::<Option<i64>>(r, "http_status")?.and_then(|s| u16::try_from(s).ok()),
+                    latency_ms: u32::try_from(col::<i64>(r, "latency_ms")?).unwrap_or(u32::MAX),
+                    message: col(r, "message")?,
                 })
             })
             .collect()

@@ -1,9 +1,10 @@
 //! Key rows: metadata plus the journal columns that keep SQLite and the keyring in agreement.
 
+use super::col;
 use super::{is_unique_violation, Database, StoreError};
 use keyden_protocol::{CheckOutcome, Facets, KeyKind, KeyQuery, KeyRecord, KeyStatus, RemoteState, SortField};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 
 const COLUMNS: &str = "id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
      created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at, \
@@ -28,43 +29,43 @@ pub struct KeyRow {
 pub struct KeyRows<'a>(pub &'a Database);
 
 fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
-    let kind: String = r.get("kind");
-    let status: String = r.get("status");
-    let pending: Option<String> = r.get("pending");
+    let kind: String = col(r, "kind")?;
+    let status: String = col(r, "status")?;
+    let pending: Option<String> = col(r, "pending")?;
     Ok(KeyRow {
         record: KeyRecord {
-            id: r.get("id"),
-            title: r.get("title"),
-            provider: r.get("provider"),
-            account: r.get("account"),
-            environment: r.get("environment"),
-            owner: r.get("owner"),
+            id: col(r, "id")?,
+            title: col(r, "title")?,
+            provider: col(r, "provider")?,
+            account: col(r, "account")?,
+            environment: col(r, "environment")?,
+            owner: col(r, "owner")?,
             kind: KeyKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind:?}")))?,
-            redacted: r.get("redacted"),
+            redacted: col(r, "redacted")?,
             status: KeyStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
-            created_at: r.get("created_at"),
-            revoked_at: r.get("revoked_at"),
-            expires_at: r.get("expires_at"),
-            last_verified_at: r.get("last_verified_at"),
-            remote_id: r.get("remote_id"),
-            notes: r.get("notes"),
-            remote_state: r.get::<Option<String>, _>("remote_state").as_deref().and_then(RemoteState::parse),
-            synced_at: r.get("synced_at"),
-            has_secret: r.get("has_secret"),
-            last_checked_at: r.get("last_checked_at"),
-            last_check: r.get::<Option<String>, _>("last_check").as_deref().and_then(CheckOutcome::parse),
-            probe_url: r.get("probe_url"),
-            probe_header: r.get("probe_header"),
+            created_at: col(r, "created_at")?,
+            revoked_at: col(r, "revoked_at")?,
+            expires_at: col(r, "expires_at")?,
+            last_verified_at: col(r, "last_verified_at")?,
+            remote_id: col(r, "remote_id")?,
+            notes: col(r, "notes")?,
+            remote_state: col::<Option<String>>(r, "remote_state")?.as_deref().and_then(RemoteState::parse),
+            synced_at: col(r, "synced_at")?,
+            has_secret: col(r, "has_secret")?,
+            last_checked_at: col(r, "last_checked_at")?,
+            last_check: col::<Option<String>>(r, "last_check")?.as_deref().and_then(CheckOutcome::parse),
+            probe_url: col(r, "probe_url")?,
+            probe_header: col(r, "probe_header")?,
         },
-        fingerprint: r.get("fingerprint"),
+        fingerprint: col(r, "fingerprint")?,
         pending: match pending.as_deref() {
             None => None,
             Some("create") => Some(Pending::Create),
             Some("delete") => Some(Pending::Delete),
             Some(other) => return Err(StoreError::Corrupt(format!("pending {other:?}"))),
         },
-        pending_pid: r.get("pending_pid"),
-        pending_at: r.get("pending_at"),
+        pending_pid: col(r, "pending_pid")?,
+        pending_at: col(r, "pending_at")?,
     })
 }
 

@@ -66,6 +66,15 @@ impl crate::Coded for StoreError {
     }
 }
 
+/// One column of a row, typed: a value of the wrong type (a damaged or hand-edited database) is
+/// `Corrupt`, never the panic `Row::get` raises.
+pub(crate) fn col<'r, T>(r: &'r sqlx::sqlite::SqliteRow, name: &str) -> Result<T, StoreError>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    sqlx::Row::try_get(r, name).map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
+}
+
 /// Whether an error is SQLite refusing a row because of the one-active-secret-key index.
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())

@@ -27,6 +27,14 @@ pub enum VaultError {
     Conflict(String),
     #[error("there is no vault here: {0}")]
     NoDataDir(String),
+    /// The database is not the one this data directory held, and the keyring still holds that one's
+    /// secrets: opening it as a new, empty vault would hide them.
+    #[error(
+        "the database in {dir} is empty or was replaced: it is not the vault this directory held (install \
+         {previous}), and the keyring still holds that vault's secrets. Keyden stops rather than start an empty \
+         vault over them"
+    )]
+    Replaced { dir: std::path::PathBuf, previous: String, marker: std::path::PathBuf },
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error(transparent)]
@@ -49,6 +57,7 @@ impl Coded for VaultError {
             VaultError::NeverHeld(_) => "secret_never_held",
             VaultError::Conflict(_) => "key_conflict",
             VaultError::NoDataDir(_) => "vault_unavailable",
+            VaultError::Replaced { .. } => "vault_replaced",
             VaultError::Secret(e) => e.code(),
             VaultError::Keyring(e) => e.code(),
             VaultError::Store(e) => e.code(),
@@ -74,6 +83,11 @@ impl Coded for VaultError {
             }
             VaultError::Conflict(_) => Some("look at the key again and retry".into()),
             VaultError::NoDataDir(_) => Some("choose a writable data directory".into()),
+            VaultError::Replaced { marker, .. } => Some(format!(
+                "restore keyden.sqlite3 from a backup; or, to start a new vault here on purpose (the old secrets \
+                 stay in the keyring, unlisted), delete {}",
+                marker.display()
+            )),
             VaultError::Secret(e) => e.hint(),
             VaultError::Keyring(e) => e.hint(),
             VaultError::Store(e) => e.hint(),

@@ -138,6 +138,14 @@ impl Vault {
 
     /// A vault key's secret as an HMAC verification key — revoked keys included, since diagnosing old
     /// tokens is exactly what a revoked secret is kept for. Audited as `verify`.
+    /// An active key's secret, to sign a new token with. A revoked key still verifies old tokens (that
+    /// is what it is kept for) but signs nothing new: a token minted with it would carry a dead key's
+    /// authority.
+    pub async fn signing_secret(&self, name: &str) -> Result<(KeyRecord, SecretValue), VaultError> {
+        self.usable(name).await?;
+        self.verification_secret(name).await
+    }
+
     pub async fn verification_secret(&self, name: &str) -> Result<(KeyRecord, SecretValue), VaultError> {
         let key = self.resolve(name).await?;
         if !key.has_secret {

@@ -6,6 +6,7 @@
 //! secret key per (provider, account, owner); a revoked key's secret is never handed out again.
 
 mod batch;
+mod continuity;
 mod error;
 mod explain;
 mod journal;
@@ -96,6 +97,11 @@ impl Vault {
             hmac_cache: Default::default(),
             last_verify_audit: Default::default(),
         };
+        if let Err(e) = vault.check_continuity(data_dir).await {
+            // Closed cleanly, so no WAL of the empty database is left to spoil a restored backup.
+            vault.close().await;
+            return Err(e);
+        }
         let report = vault.recover().await?;
         Ok((vault, report))
     }

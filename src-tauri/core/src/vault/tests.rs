@@ -323,3 +323,26 @@ async fn a_limited_list_returns_the_first_keys_and_counts_them_all() {
     assert_eq!((searched.keys.len(), searched.matched), (1, 1));
     assert_eq!(f.vault.list(&KeyQuery::default()).await.unwrap().matched, 7);
 }
+
+#[tokio::test]
+async fn a_wrongly_typed_column_is_a_corrupt_database_error_not_a_panic() {
+    let f = fixture().await;
+    let key = f.vault.add(meta("Damaged"), secret("sk_damaged_0000000000")).await.unwrap();
+    // SQLite stores what it is given: a hand edit or a damaged page can leave text where a number was.
+    for (sql, read) in [
+        ("UPDATE keys SET created_at = 'yesterday'", "list"),
+        ("UPDATE keys SET created_at = 1, has_secret = 'maybe'", "detail"),
+        ("UPDATE keys SET has_secret = 1, title = x'ff00'", "list"),
+    ] {
+        sqlx::query(sql).execute(&f.vault.database().pool).await.unwrap();
+        let err = match read {
+            "list" => f.vault.list(&KeyQuery::default()).await.map(|_| ()).unwrap_err(),
+            _ => f.vault.detail(&key.id).await.map(|_| ()).unwrap_err(),
+        };
+        assert_eq!(crate::Coded::code(&err), "database_corrupt", "{sql}: {err:?}");
+    }
+    sqlx::query("UPDATE keys SET title = 'Damaged'").execute(&f.vault.database().pool).await.unwrap();
+    sqlx::query("UPDATE audit SET at = 'noon'").execute(&f.vault.database().pool).await.unwrap();
+    let err = f.vault.audit_log(None, 10).await.unwrap_err();
+    assert_eq!(crate::Coded::code(&err), "database_corrupt", "{err:?}");
+}
