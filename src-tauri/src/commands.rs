@@ -51,13 +51,21 @@ pub async fn edit_key(state: State<'_, AppState>, args: EditKey) -> Reply<EditKe
 }
 
 #[tauri::command]
-pub async fn revoke_key(state: State<'_, AppState>, args: RevokeKey) -> Reply<RevokeKey> {
-    Ok(state.keyden()?.revoke_key(&args.id).await?)
+pub async fn revoke_key(app: AppHandle, state: State<'_, AppState>, args: RevokeKey) -> Reply<RevokeKey> {
+    let keyden = state.keyden()?;
+    let held = crate::clipboard::holds(&app, keyden, &args.id).await;
+    let key = keyden.revoke_key(&args.id).await?;
+    crate::clipboard::release(&app, held);
+    Ok(key)
 }
 
 #[tauri::command]
-pub async fn delete_key(state: State<'_, AppState>, args: DeleteKey) -> Reply<DeleteKey> {
-    Ok(state.keyden()?.delete_key(&args.id).await?)
+pub async fn delete_key(app: AppHandle, state: State<'_, AppState>, args: DeleteKey) -> Reply<DeleteKey> {
+    let keyden = state.keyden()?;
+    let held = crate::clipboard::holds(&app, keyden, &args.id).await;
+    let key = keyden.delete_key(&args.id).await?;
+    crate::clipboard::release(&app, held);
+    Ok(key)
 }
 
 /// The explicit reveal: the one reply that carries a value.

@@ -313,7 +313,25 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
         copied.elapsed()
     );
 
-    // Toasts go away by themselves (the last, "Copied", was shown over 5 s ago).
+    // Revoking a key whose value the clipboard holds clears it at once, even when another program
+    // holds it there (xclip, serving it until something takes the clipboard).
+    {
+        use std::io::Write;
+        let mut xclip = Command::new("xclip")
+            .args(["-i", "-selection", "clipboard"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("xclip runs");
+        xclip.stdin.take().unwrap().write_all(stripe_value.as_bytes()).unwrap();
+        assert!(xclip.wait().unwrap().success());
+    }
+    assert!(wait_until(Duration::from_secs(10), || paste() == stripe_value), "xclip holds the value");
+    click(&c, "#revoke").await;
+    click(&c, "#confirm-ok").await;
+    wait_css(&c, "#key-detail .badge-revoked").await;
+    assert!(wait_until(Duration::from_secs(10), || paste() != stripe_value), "the revoke cleared the clipboard");
+
+    // Toasts go away by themselves.
     wait_gone(&c, ".toast").await;
 
     // Nothing the app wrote holds a value: database, WAL, settings.
@@ -336,10 +354,10 @@ fn ago(seconds: u64) -> u64 {
 async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
     let s = Sandbox::new();
     let scope = |acct: &'static str| ["--provider", "shopify", "--type", "client-secret", "--account", acct];
-    s.add("Staging app client secret", &lookalike("shpss_"), &scope("client-staging"));
+    let staging = s.add("Staging app client secret", &lookalike("shpss_"), &scope("client-staging"));
     s.add("Prod app client secret", &lookalike("shpss_"), &scope("client-prod"));
-    s.run(&["keys", "revoke", "Staging app client secret", "--yes"]).ok();
-    // A Shopify-shaped session token that expired two minutes ago, signed with the staging secret.
+    // A Shopify-shaped session token that expired two minutes ago, signed with the staging secret
+    // while it was active (a revoked secret signs nothing new); then the secret is revoked.
     let claims = serde_json::json!({
         "iss": "https://demo.myshopify.com/admin", "dest": "https://demo.myshopify.com", "aud": "client-staging",
         "sub": "42", "iat": ago(180), "nbf": ago(180), "exp": ago(120), "jti": "webdriver", "sid": "s"
@@ -349,6 +367,7 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
         .ok()
         .stdout;
     let token = token.trim();
+    s.run(&["keys", "revoke", "Staging app client secret", "--yes"]).ok();
 
     let (_driver, c) = start(&s).await;
     wait_css(&c, "body[data-ready='list']").await;
@@ -386,6 +405,8 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
 
     // Mint a fresh token with the prod secret and inspect it: valid with that key, counting down.
     visible(&c, "#mint-key").await.select_by_value(&prod).await.unwrap();
+    let revoked_option = format!("#mint-key option[value='{staging}']");
+    assert!(c.find_all(Locator::Css(&revoked_option)).await.unwrap().is_empty(), "a revoked key signs nothing new");
     visible(&c, "#mint-api-key").await.send_keys("client-prod").await.unwrap();
     visible(&c, "#mint-shop").await.send_keys("demo.myshopify.com").await.unwrap();
     visible(&c, "#mint-submit").await.click().await.unwrap();
@@ -395,6 +416,28 @@ async fn the_inspector_says_expired_and_names_the_secret_that_signed_it() {
     let countdown = text_of(&c, "#countdown").await;
     assert!(countdown.starts_with("expires in"), "{countdown}");
     shot(&c, "inspector-valid.png").await;
+
+    // A hostile token: a critical extension Keyden does not know, a member twice, and claims that
+    // would reorder or hide text. The verdict says so; the claims show their hidden characters.
+    let b64 = |v: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v)
+    };
+    let hostile = format!(
+        "{}.{}.c2ln",
+        b64(r#"{"alg":"HS256","alg":"HS256","crit":["x-ext"],"x-ext":true}"#),
+        b64(r#"{"sub":"invoice\u202egpj.exe","name":"zero\u200bwidth"}"#)
+    );
+    let field = wait_css(&c, "#inspect-token").await;
+    field.clear().await.unwrap();
+    field.send_keys(&hostile).await.unwrap();
+    wait_css(&c, "#verdict[data-verdict='unknown_critical']").await;
+    let diagnosis = text_of(&c, "#diagnosis").await;
+    assert!(diagnosis.contains("\"x-ext\"") && diagnosis.contains("header.alg more than once"), "{diagnosis}");
+    let claims = text_of(&c, "#claims").await;
+    assert!(claims.contains("invoice\\u{202e}gpj.exe") && claims.contains("zero\\u{200b}width"), "{claims}");
+    assert!(!claims.contains('\u{202e}') && !claims.contains('\u{200b}'), "{claims:?}");
+    shot(&c, "inspector-hostile.png").await;
     c.close().await.unwrap();
 }
 

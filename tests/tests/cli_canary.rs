@@ -22,8 +22,12 @@ fn the_secret_appears_nowhere_but_where_it_was_asked_for() {
         vec!["--json", "copy", &id],
         vec!["--json", "audit"],
         vec!["audit", &id],
+        vec!["mint", "hs256", "--secret-from", &id, "--claims", r#"{"sub":"canary"}"#],
+        vec!["inspect", "--secret-from", &id, "e30.e30.c2ln"],
+        vec!["--json", "inspect", "--secret-from", &id, "e30.e30.c2ln"],
     ] {
-        let run = s.run(&args).ok();
+        let run = s.run(&args);
+        assert!(run.code == 0 || args.contains(&"inspect"), "{args:?}: {run:?}");
         outputs.push((args.join(" "), run.stdout, run.stderr));
     }
     let exec = s.run(&["exec", "--env", &format!("K={id}"), "--", "sh", "-c", "test -n \"$K\" && echo injected"]).ok();

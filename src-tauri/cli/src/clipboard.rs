@@ -48,6 +48,28 @@ pub fn copy_detached(secret: &SecretValue, seconds: u32) -> Result<(), Failure> 
     }
 }
 
+/// The clipboard, when it holds `key`'s value now (wherever it was copied from: this CLI's helper, the
+/// app, a paste). Asked before a revoke or a delete: a value about to stop being usable should not stay
+/// pasteable. No clipboard, or another value on it, is `None` — and nothing to do.
+pub async fn holding(keyden: &keyden_core::Keyden, key: &str) -> Option<arboard::Clipboard> {
+    // Without a display session there is no clipboard to hold anything (and no point waiting for one).
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return None;
+    }
+    let mut clipboard = arboard::Clipboard::new().ok()?;
+    let text = Zeroizing::new(clipboard.get_text().ok()?);
+    keyden.is_value_of(key, &text).await.ok()?.then_some(clipboard)
+}
+
+/// Clears a clipboard [`holding`] found holding a key's value. (On X11 this process then owns an empty
+/// clipboard; the helper that held the value sees it lost ownership and ends.)
+pub fn release(held: Option<arboard::Clipboard>) {
+    if let Some(mut clipboard) = held {
+        let _ = clipboard.clear();
+    }
+}
+
 /// The helper: reads the value from stdin, sets the clipboard, reports "ok", holds it, clears it.
 pub fn hold(seconds: u32) -> Result<(), Failure> {
     let mut value = Zeroizing::new(String::new());

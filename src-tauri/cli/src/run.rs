@@ -83,12 +83,16 @@ async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), F
         }
         Command::Keys(KeysCommand::Revoke { key, yes }) => {
             confirm(yes, "revoke", &key)?;
+            let held = crate::clipboard::holding(keyden, &key).await;
             let k = keyden.revoke_key(&key).await?;
+            crate::clipboard::release(held);
             print(&k, format!("Revoked '{}' ({}){}. Revoke is final.\n", k.title, k.id, remote_too(&k)));
         }
         Command::Keys(KeysCommand::Delete { key, yes }) => {
             confirm(yes, "delete", &key)?;
+            let held = crate::clipboard::holding(keyden, &key).await;
             let k = keyden.delete_key(&key).await?;
+            crate::clipboard::release(held);
             print(&k, format!("Deleted '{}' ({}) and its keyring entry{}.\n", k.title, k.id, remote_too(&k)));
         }
         Command::Keys(KeysCommand::Create { account, title, kind }) => {

@@ -31,10 +31,11 @@ pub fn verdict_title(v: Verdict) -> &'static str {
     }
 }
 
+/// A claim's value as the table shows it: text from the token, so hidden characters are escaped.
 fn value_text(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        serde_json::Value::String(s) => shown(s),
+        other => shown(&other.to_string()),
     }
 }
 
@@ -63,13 +64,13 @@ pub fn inspection_view(p: &InspectionViewProps) -> Html {
                     {verdict_title(i.verdict)}
                     if let Some(alg) = &i.alg { <span class="chip">{alg}</span> }
                     { match &i.kind {
-                        keyden_protocol::TokenKind::ShopifySessionToken { shop } => html!{ <span class="chip">{format!("Shopify session token · {shop}")}</span> },
-                        keyden_protocol::TokenKind::MedusaJwt { actor_type } => html!{ <span class="chip">{format!("Medusa JWT · {actor_type}")}</span> },
+                        keyden_protocol::TokenKind::ShopifySessionToken { shop } => html!{ <span class="chip">{format!("Shopify session token · {}", shown(shop))}</span> },
+                        keyden_protocol::TokenKind::MedusaJwt { actor_type } => html!{ <span class="chip">{format!("Medusa JWT · {}", shown(actor_type))}</span> },
                         keyden_protocol::TokenKind::OpaqueKey { provider, kind, .. } => html!{ <span class="chip">{format!("{provider} {kind}")}</span> },
                         _ => html!{},
                     } }
                 </div>
-                <div class="verdict-text" id="diagnosis">{&i.diagnosis}</div>
+                <div class="verdict-text" id="diagnosis">{shown(&i.diagnosis)}</div>
                 if let Some(s) = &i.signer { <div class="verdict-text" id="signer">{format!("Signed with: {}", shown(&s.title))}</div> }
             </div>
         },
@@ -97,7 +98,7 @@ pub fn inspection_view(p: &InspectionViewProps) -> Html {
                     let time = matches!(k.as_str(), "iat" | "nbf" | "exp" | "auth_time").then(|| v.as_i64()).flatten();
                     html! {
                         <tr>
-                            <th>{k}</th>
+                            <th>{shown(k)}</th>
                             <td><code>{value_text(v)}</code>
                                 if let Some(t) = time { <div class="muted small">{format!("{} · {}", date(t), relative(t, p.now))}</div> }
                             </td>
@@ -121,7 +122,7 @@ pub fn inspection_view(p: &InspectionViewProps) -> Html {
         if let Some(i) = &p.result {
             if let Some(h) = &i.header {
                 <h3>{"Header"}</h3>
-                <pre class="json">{serde_json::to_string_pretty(h).unwrap_or_default()}</pre>
+                <pre class="json">{keyden_protocol::text::escape_block(&serde_json::to_string_pretty(h).unwrap_or_default()).into_owned()}</pre>
             }
         }
         if let Some(t) = claims_table { <h3>{"Claims"}</h3>{t} }

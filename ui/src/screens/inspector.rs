@@ -38,6 +38,8 @@ pub fn inspector_screen() -> Html {
     let result = use_state(|| None::<Inspection>);
     let error = use_state(|| None::<ErrorReply>);
     let vault_keys = use_state(Vec::<(String, String)>::new);
+    // Only active keys sign: a revoked secret verifies old tokens but mints no new one.
+    let signing_keys = use_state(Vec::<(String, String)>::new);
     let tick = use_state(now);
     let latest = crate::hooks::use_latest();
     let history = use_state(Vec::<HistoryEntry>::new);
@@ -60,7 +62,7 @@ pub fn inspector_screen() -> Html {
 
     // The vault's keys for the pickers.
     {
-        let vault_keys = vault_keys.clone();
+        let (vault_keys, signing_keys) = (vault_keys.clone(), signing_keys.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(l) = ipc::invoke(ListKeys { query: KeyQuery::default() }).await {
@@ -69,6 +71,8 @@ pub fn inspector_screen() -> Html {
                         format!("{}{revoked}", shown(&k.title))
                     };
                     vault_keys.set(l.keys.iter().map(|k| (k.id.clone(), label(k))).collect());
+                    let active = l.keys.iter().filter(|k| k.status != keyden_protocol::KeyStatus::Revoked);
+                    signing_keys.set(active.map(|k| (k.id.clone(), label(k))).collect());
                 }
             });
         });
@@ -238,7 +242,7 @@ pub fn inspector_screen() -> Html {
                         <button class="btn btn-ghost" id="clear-history" onclick={on_clear_history}>{"Clear history"}</button>
                     }
 
-                    <MintPanel keys={(*vault_keys).clone()} on_inspect={inspect_minted} />
+                    <MintPanel keys={(*signing_keys).clone()} on_inspect={inspect_minted} />
                 </aside>
             </div>
         </div>

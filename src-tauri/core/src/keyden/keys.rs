@@ -35,6 +35,16 @@ impl Keyden {
         self.providers().await?.delete_key(name).await
     }
 
+    /// Whether `candidate` (what the clipboard holds now) is `name`'s value: compared by keyed
+    /// fingerprint, so no value is read from the keyring to answer. A skin asks before a revoke or a
+    /// delete, to clear a copy of a key that is about to stop being usable.
+    pub async fn is_value_of(&self, name: &str, candidate: &str) -> Result<bool, VaultError> {
+        let vault = self.vault().await?;
+        let key = vault.resolve(name).await?;
+        let Ok(candidate) = SecretValue::from_input(candidate.as_bytes().to_vec()) else { return Ok(false) };
+        Ok(vault.find_by_value(&candidate).await?.iter().any(|k| k.id == key.id))
+    }
+
     /// A key's value for one audited purpose (reveal, copy, inject): never for a revoked key.
     pub async fn use_secret(
         &self,
