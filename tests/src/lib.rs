@@ -4,6 +4,7 @@
 pub mod fakes;
 pub mod http;
 pub mod medusa;
+pub mod xclip;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@
 
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
+use keyden_tests::xclip::paste;
 use keyden_tests::{secret_tool_lookup, unique_secret, wait_until, Sandbox};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -105,11 +106,6 @@ async fn wait_gone(c: &Client, css: &str) {
     }
     shot(c, "failure.png").await;
     panic!("{css} is still there (last lookup error: {last:?})");
-}
-
-fn paste() -> String {
-    let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Scrolls an element into view (WebKitWebDriver does not), then returns it.
@@ -315,17 +311,7 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
 
     // Revoking a key whose value the clipboard holds clears it at once, even when another program
     // holds it there (xclip, serving it until something takes the clipboard).
-    {
-        use std::io::Write;
-        let mut xclip = Command::new("xclip")
-            .args(["-i", "-selection", "clipboard"])
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .expect("xclip runs");
-        xclip.stdin.take().unwrap().write_all(stripe_value.as_bytes()).unwrap();
-        assert!(xclip.wait().unwrap().success());
-    }
-    assert!(wait_until(Duration::from_secs(10), || paste() == stripe_value), "xclip holds the value");
+    keyden_tests::xclip::hold(&stripe_value);
     click(&c, "#revoke").await;
     click(&c, "#confirm-ok").await;
     wait_css(&c, "#key-detail .badge-revoked").await;

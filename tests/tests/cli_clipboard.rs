@@ -1,8 +1,8 @@
 //! `keyden copy` against a real X clipboard (Xvfb): the value is pasteable, then cleared on time.
 //! Its own test binary, so no other test touches the clipboard meanwhile; its tests take turns.
 
+use keyden_tests::xclip::{hold, paste};
 use keyden_tests::{unique_secret, wait_until, Sandbox};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// One X clipboard for the whole binary: each test holds this while it uses it.
@@ -22,10 +22,6 @@ fn copy_puts_the_value_on_the_clipboard_and_clears_it_on_time() {
     let copied = Instant::now();
     let receipt = s.run(&["--json", "copy", &id]).ok().json();
     assert_eq!(receipt["clears_in_seconds"], 5);
-    let paste = || {
-        let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
     assert_eq!(paste(), value, "the value is on the clipboard");
     // Load can only make the clearing late, never early: wait for it, then check it kept its time.
     assert!(wait_until(Duration::from_secs(30), || paste() != value), "the clipboard was never cleared");
@@ -40,22 +36,6 @@ fn revoke_and_delete_clear_a_clipboard_that_holds_the_key() {
     let _clipboard = take_clipboard();
     let s = Sandbox::new();
     std::fs::write(s.path().join("settings.json"), r#"{"clipboardClearSeconds": 300}"#).unwrap();
-    let paste = || {
-        let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    // Another program owns the clipboard with this text (xclip serves it from the background).
-    let put = |text: &str| {
-        use std::io::Write;
-        let mut xclip = Command::new("xclip")
-            .args(["-i", "-selection", "clipboard"])
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .expect("xclip runs");
-        xclip.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-        assert!(xclip.wait().unwrap().success());
-        assert!(wait_until(Duration::from_secs(10), || paste() == text), "xclip holds {text:?}");
-    };
     let value = unique_secret("revoked-clip");
     let id = s.add("Clip", &value, &["--type", "token"]);
     let other = s.add("Other", &unique_secret("other-clip"), &["--type", "token"]);
@@ -66,11 +46,11 @@ fn revoke_and_delete_clear_a_clipboard_that_holds_the_key() {
     // The revoke itself cleared it: no wait for the 300 s timer (a bound only for a loaded machine).
     assert!(wait_until(Duration::from_secs(10), || paste() != value), "still pasteable after the revoke");
 
-    put("something the user copied");
+    hold("something the user copied");
     s.run(&["keys", "revoke", &other, "--yes"]).ok();
     assert_eq!(paste(), "something the user copied", "not Keyden's to clear");
 
-    put(&value);
+    hold(&value);
     s.run(&["keys", "delete", &id, "--yes"]).ok();
     assert!(wait_until(Duration::from_secs(10), || paste() != value), "still pasteable after the delete");
 }

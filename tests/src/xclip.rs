@@ -1,0 +1,23 @@
+//! The X clipboard as a user's other programs see it (Xvfb in the tests), through `xclip`.
+
+use std::process::{Command, Stdio};
+
+/// What a paste would give now.
+pub fn paste() -> String {
+    let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Another program takes the clipboard with `text` (xclip serves it from the background until
+/// something else takes the clipboard); returns once a paste gives it.
+pub fn hold(text: &str) {
+    use std::io::Write;
+    let mut xclip = Command::new("xclip")
+        .args(["-i", "-selection", "clipboard"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("xclip runs");
+    xclip.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    assert!(xclip.wait().unwrap().success());
+    assert!(crate::wait_until(std::time::Duration::from_secs(10), || paste() == text), "xclip holds {text:?}");
+}
