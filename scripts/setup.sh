@@ -29,7 +29,9 @@ fi
 rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
-# Cargo-installed tools, each only when missing or at another version.
+# Cargo-installed tools, each only when missing or at another version; built without LTO and with
+# parallel codegen (their own release profiles ask for fat LTO, which doubles a cold setup here).
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 installed=$(cargo install --list)
 have() { grep -q "^$1 v$2:" <<<"$installed"; }
 have trunk "$TRUNK_VERSION" || { log "cargo install trunk $TRUNK_VERSION"; cargo install trunk@"$TRUNK_VERSION" --locked; }

@@ -121,7 +121,7 @@ fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
 impl SecretStore for OsKeyring {
     fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
         let entry = self.entry(id)?;
-        entry.set_password(secret.expose()).map_err(|e| map_error(id, e))?;
+        once_more(|| entry.set_password(secret.expose())).map_err(|e| map_error(id, e))?;
         // The label is what Seahorse and Keychain Access list; best effort, the value is already safe.
         let label = format!("Keyden: {label}");
         if let Err(e) = entry.update_attributes(&HashMap::from([("label", label.as_str())])) {
@@ -131,15 +131,19 @@ impl SecretStore for OsKeyring {
     }
 
     fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError> {
-        match self.entry(id)?.get_password() {
+        let entry = self.entry(id)?;
+        match once_more(|| entry.get_password()) {
             Ok(v) => Ok(Some(SecretValue::from_stored(v))),
             Err(::keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(id, e)),
         }
     }
 
+    /// After a retry, `Ok(false)` may also mean the first attempt removed it before the service went
+    /// away; either way the entry is gone.
     fn remove(&self, id: &str) -> Result<bool, KeyringError> {
-        match self.entry(id)?.delete_credential() {
+        let entry = self.entry(id)?;
+        match once_more(|| entry.delete_credential()) {
             Ok(()) => Ok(true),
             Err(::keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_error(id, e)),
@@ -156,11 +160,47 @@ impl SecretStore for OsKeyring {
         })
     }
 
-    /// On Linux: one Secret Service session for all the entries (an `env import` of 50 secrets).
+    /// On Linux: one Secret Service session for all the entries (an `env import` of 50 secrets). If
+    /// the service goes away half way, the rest is written one by one (each call retried once).
     #[cfg(target_os = "linux")]
     fn put_many(&self, entries: &[NewEntry<'_>]) -> Result<(), (usize, KeyringError)> {
-        bulk::put_many(&self.service, entries)
+        match bulk::put_many(&self.service, entries) {
+            Err(bulk::Failed { at, vanished: true, .. }) => {
+                tracing::warn!(at, "the Secret Service went away during a bulk write; writing the rest one by one");
+                for (i, e) in entries.iter().enumerate().skip(at) {
+                    self.put(e.id, e.label, e.secret).map_err(|err| (i, err))?;
+                }
+                Ok(())
+            }
+            Err(bulk::Failed { at, error, .. }) => Err((at, error)),
+            Ok(()) => Ok(()),
+        }
     }
+}
+
+/// Runs a keyring call again, once, when the service went away while answering it. gnome-keyring's
+/// daemon can abort on an upstream race between clients; D-Bus then starts a new one on the next
+/// call, and the user's operation should not fail for the daemon's crash. Every call retried here
+/// is idempotent (set, get, delete of one entry).
+fn once_more<T>(call: impl Fn() -> Result<T, ::keyring::Error>) -> Result<T, ::keyring::Error> {
+    match call() {
+        Err(e) if vanished(&e) => {
+            tracing::warn!("the Secret Service went away during a call; trying once more");
+            call()
+        }
+        other => other,
+    }
+}
+
+/// The service's process ended before it replied (D-Bus `NoReply` from the bus, or the connection
+/// itself dropped). Never true on macOS or Windows, whose keyrings are not separate processes.
+fn vanished(e: &::keyring::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if let ::keyring::Error::PlatformFailure(inner) = e {
+        return inner.downcast_ref::<dbus_secret_service::Error>().is_some_and(bulk::vanished);
+    }
+    let _ = e;
+    false
 }
 
 #[cfg(target_os = "linux")]
@@ -168,6 +208,25 @@ mod bulk {
     use super::{KeyringError, NewEntry, SecretValue};
     use dbus_secret_service::{EncryptionType, SecretService};
     use std::collections::HashMap;
+
+    /// The D-Bus names for "the service's process went away before it answered".
+    pub fn vanished(e: &dbus_secret_service::Error) -> bool {
+        matches!(e, dbus_secret_service::Error::Dbus(d)
+            if matches!(d.name(), Some("org.freedesktop.DBus.Error.NoReply" | "org.freedesktop.DBus.Error.Disconnected")))
+    }
+
+    /// Where a bulk write stopped, and whether because the service went away (worth going on).
+    pub struct Failed {
+        pub at: usize,
+        pub error: KeyringError,
+        pub vanished: bool,
+    }
+
+    impl Failed {
+        fn new(at: usize, e: dbus_secret_service::Error) -> Self {
+            Failed { at, vanished: vanished(&e), error: fail(e) }
+        }
+    }
 
     fn fail(e: dbus_secret_service::Error) -> KeyringError {
         match e {
@@ -215,11 +274,15 @@ mod bulk {
 
     /// Writes each entry exactly as the `keyring` crate would (same attributes, default collection),
     /// so `Entry::get_password` and `secret-tool lookup` find it; the label is Keyden's own.
-    pub fn put_many(service: &str, entries: &[NewEntry<'_>]) -> Result<(), (usize, KeyringError)> {
-        let ss = SecretService::connect(EncryptionType::Dh).map_err(|e| (0, fail(e)))?;
-        let collection = ss.get_default_collection().map_err(|e| (0, fail(e)))?;
-        if collection.is_locked().map_err(|e| (0, fail(e)))? {
-            collection.unlock().map_err(|e| (0, KeyringError::Locked(e.to_string())))?;
+    pub fn put_many(service: &str, entries: &[NewEntry<'_>]) -> Result<(), Failed> {
+        let ss = SecretService::connect(EncryptionType::Dh).map_err(|e| Failed::new(0, e))?;
+        let collection = ss.get_default_collection().map_err(|e| Failed::new(0, e))?;
+        if collection.is_locked().map_err(|e| Failed::new(0, e))? {
+            collection.unlock().map_err(|e| Failed {
+                at: 0,
+                vanished: false,
+                error: KeyringError::Locked(e.to_string()),
+            })?;
         }
         for (i, e) in entries.iter().enumerate() {
             let attributes = HashMap::from([
@@ -231,7 +294,7 @@ mod bulk {
             let label = format!("Keyden: {}", e.label);
             collection
                 .create_item(&label, attributes, e.secret.expose().as_bytes(), true, "text/plain")
-                .map_err(|err| (i, fail(err)))?;
+                .map_err(|err| Failed::new(i, err))?;
         }
         Ok(())
     }
