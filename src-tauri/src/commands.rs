@@ -39,8 +39,7 @@ pub async fn add_key(state: State<'_, AppState>, args: AddKey) -> Reply<AddKey> 
         kind: Some(kind),
         expires_at,
         notes,
-        remote_id: None,
-        redacted: None,
+        ..Default::default()
     };
     Ok(state.keyden()?.add_key(meta, value).await?)
 }

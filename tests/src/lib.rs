@@ -3,7 +3,10 @@
 
 pub mod fakes;
 pub mod http;
+pub mod keyring;
 pub mod medusa;
+pub mod openbao;
+pub mod openbao_cluster;
 pub mod xclip;
 
 use std::io::Write;

@@ -95,6 +95,12 @@ pub enum Command {
     /// Provider accounts (Medusa, Shop Minis): add, list, remove.
     #[command(subcommand)]
     Accounts(AccountsCommand),
+    /// Share a key with the team through an OpenBao account (create only: never over an existing entry).
+    Share {
+        key: String,
+        #[arg(long)]
+        account: String,
+    },
     /// Mirror a provider account's keys into the local database (all Medusa accounts when none is named).
     Sync { account: Option<String> },
     /// Ask the key's provider whether it still accepts the key; recorded in its history (exit 1 unless accepted).
@@ -193,13 +199,19 @@ pub enum KeysCommand {
         #[arg(long = "type", value_enum, default_value_t = RemoteKindArg::Secret)]
         kind: RemoteKindArg,
     },
-    /// Replace a linked key: create the new one, check it works, revoke the old one.
+    /// Replace a linked key: create the new one, check it works, revoke the old one. For a key shared
+    /// with the team: write its new value (from stdin) as the next version.
     Rotate {
         key: String,
         /// Consent to revoking first where only one active secret key is allowed.
         #[arg(long)]
         yes: bool,
+        /// A shared key's new value, from stdin (written with check-and-set: a stale one is a conflict).
+        #[arg(long, conflicts_with = "yes")]
+        secret_stdin: bool,
     },
+    /// A shared key's versions at the team vault.
+    History { key: String },
     /// Set (or clear) a generic key's health probe: a URL and a header with {key} where the value goes.
     Probe {
         key: String,
@@ -248,6 +260,33 @@ pub enum AddAccount {
         #[arg(long)]
         secret_key_stdin: bool,
         /// Save without trying the credentials.
+        #[arg(long)]
+        no_verify: bool,
+    },
+    /// An OpenBao (or HashiCorp Vault) team vault: the team's keys in KV v2 at MOUNT/PREFIX/<key id>.
+    /// Sign in with a token, userpass or AppRole; the credential is kept in the keyring.
+    Openbao {
+        #[arg(long)]
+        name: String,
+        /// One URL, or the nodes of a cluster comma-separated: the next is used when one is down.
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value = "secret")]
+        mount: String,
+        #[arg(long, default_value = "keyden")]
+        prefix: String,
+        #[arg(long, conflicts_with_all = ["userpass", "approle"])]
+        token_stdin: bool,
+        /// A userpass username; the password comes from stdin (--password-stdin).
+        #[arg(long, requires = "password_stdin", conflicts_with = "approle")]
+        userpass: Option<String>,
+        #[arg(long, requires = "userpass")]
+        password_stdin: bool,
+        /// An AppRole role id; the secret id comes from stdin (--secret-id-stdin).
+        #[arg(long, requires = "secret_id_stdin")]
+        approle: Option<String>,
+        #[arg(long, requires = "approle")]
+        secret_id_stdin: bool,
         #[arg(long)]
         no_verify: bool,
     },

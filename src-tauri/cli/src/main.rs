@@ -13,6 +13,7 @@ mod remote;
 mod run;
 mod scan;
 mod shell;
+mod team;
 
 use clap::Parser;
 use std::process::ExitCode;

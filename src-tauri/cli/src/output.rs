@@ -180,6 +180,17 @@ pub fn key_detail(d: &KeyDetail, now: i64, soon_days: u32) -> String {
             opt(k.synced_at)
         ));
     }
+    if let Some(t) = &k.team {
+        let state = if k.remote_state == Some(RemoteState::Gone) { "; no longer on the server" } else { "" };
+        out.push_str(&format!(
+            "  team         '{}' as {}, version {} (shared by {}; synced {}{state})\n",
+            clean(&t.account),
+            clean(&t.key),
+            t.version,
+            or_dash(&t.shared_by),
+            opt(k.synced_at)
+        ));
+    }
     if let Some(url) = &k.probe_url {
         let header = clean(k.probe_header.as_deref().unwrap_or("-"));
         out.push_str(&format!("  probe        GET {} with {header}\n", clean(url)));

@@ -49,7 +49,7 @@ pub async fn accounts(p: &Providers<'_>, cmd: AccountsCommand, json: bool) -> Re
                         }
                     };
                     (
-                        AccountSpec { name, provider: ProviderKind::Medusa, base_url: url, auth, login },
+                        AccountSpec { name, provider: ProviderKind::Medusa, base_url: url, auth, login, team: None },
                         secret,
                         !no_verify,
                     )
@@ -65,8 +65,41 @@ pub async fn accounts(p: &Providers<'_>, cmd: AccountsCommand, json: bool) -> Re
                         base_url: url,
                         auth: AccountAuth::ApiKey,
                         login: String::new(),
+                        team: None,
                     };
                     (new, secret, !no_verify)
+                }
+                AddAccount::Openbao {
+                    name,
+                    url,
+                    mount,
+                    prefix,
+                    token_stdin,
+                    userpass,
+                    password_stdin: _,
+                    approle,
+                    secret_id_stdin: _,
+                    no_verify,
+                } => {
+                    let (auth, login, secret) = match (token_stdin, userpass, approle) {
+                        (true, None, None) => (AccountAuth::Token, String::new(), stdin_value("token")?),
+                        (false, Some(user), None) => (AccountAuth::Userpass, user, stdin_value("password")?),
+                        (false, None, Some(role)) => (AccountAuth::Approle, role, stdin_value("secret id")?),
+                        _ => {
+                            return Err(Failure::usage(
+                                "credentials_required",
+                                "an OpenBao account needs one way to sign in",
+                                "pass --token-stdin, --userpass USER --password-stdin, or --approle ROLE_ID \
+                                 --secret-id-stdin",
+                            ))
+                        }
+                    };
+                    let team = Some(keyden_core::protocol::TeamPlace { mount, prefix });
+                    (
+                        AccountSpec { name, provider: ProviderKind::OpenBao, base_url: url, auth, login, team },
+                        secret,
+                        !no_verify,
+                    )
                 }
             };
             let secret = SecretValue::from_input(secret.into_bytes())?;

@@ -98,7 +98,15 @@ async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), F
         Command::Keys(KeysCommand::Create { account, title, kind }) => {
             crate::remote::create(&providers, &account, &title, kind, json).await?
         }
-        Command::Keys(KeysCommand::Rotate { key, yes }) => crate::remote::rotate(&providers, &key, yes, json).await?,
+        Command::Keys(KeysCommand::Rotate { key, secret_stdin: true, .. }) => {
+            let secret = read_secret(true, &key)?;
+            crate::team::rotate(&providers, &key, secret, json).await?
+        }
+        Command::Keys(KeysCommand::Rotate { key, yes, .. }) => {
+            crate::remote::rotate(&providers, &key, yes, json).await?
+        }
+        Command::Keys(KeysCommand::History { key }) => crate::team::history(&providers, &key, json).await?,
+        Command::Share { key, account } => crate::team::share(&providers, &key, &account, json).await?,
         Command::Keys(KeysCommand::Probe { key, url, header, clear }) => {
             let k = if clear {
                 vault.set_probe(&key, None, None).await?
@@ -185,7 +193,7 @@ fn confirm(yes: bool, verb: &str, key: &str) -> Result<(), Failure> {
     ))
 }
 
-fn read_secret(from_stdin: bool, title: &str) -> Result<SecretValue, Failure> {
+pub(crate) fn read_secret(from_stdin: bool, title: &str) -> Result<SecretValue, Failure> {
     let stdin = std::io::stdin();
     let raw = if from_stdin {
         let mut buf = Vec::new();
@@ -220,8 +228,7 @@ fn new_key_meta(a: AddArgs) -> Result<NewKeyMeta, Failure> {
         }),
         expires_at,
         notes: a.notes,
-        remote_id: None,
-        redacted: None,
+        ..Default::default()
     })
 }
 

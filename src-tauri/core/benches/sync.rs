@@ -39,6 +39,7 @@ async fn vault_with_account(url: &str) -> (tempfile::TempDir, Vault) {
         auth: AccountAuth::Emailpass,
         login: PAGER_EMAIL.into(),
         secret: PAGER_PASSWORD.into(),
+        team: None,
     };
     let (spec, secret) = AccountSpec::from_wire(new).unwrap();
     Providers::new(&vault, &http).add_account(spec, secret, true).await.unwrap();

@@ -25,6 +25,7 @@ pub mod secret;
 pub mod secret_store;
 pub mod settings;
 pub mod store;
+pub mod team;
 pub mod vault;
 
 pub use error::Coded;

@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 pub mod commands;
 mod env;
 mod providers;
+mod team;
 pub mod text;
 pub use env::*;
 pub use providers::*;
+pub use team::*;
 
 /// How far an instant is from now, as both skins print it: "in 42 s", "3 min ago", "just now".
 pub fn relative_time(t: i64, now: i64) -> String {
@@ -129,6 +131,9 @@ pub struct KeyRecord {
     pub probe_url: Option<String>,
     #[serde(default)]
     pub probe_header: Option<String>,
+    /// Set when the key is shared through a team account (OpenBao).
+    #[serde(default)]
+    pub team: Option<TeamLink>,
 }
 
 fn yes() -> bool {
@@ -239,6 +244,10 @@ pub enum AuditAction {
     Verify,
     /// The key's provider was asked whether it still accepts the key.
     Check,
+    /// Written to a team vault for the team.
+    Share,
+    /// A new value: rotated here, or a teammate's new version brought by a sync.
+    Rotate,
 }
 
 impl AuditAction {
@@ -254,12 +263,14 @@ impl AuditAction {
             AuditAction::Recover => "recover",
             AuditAction::Verify => "verify",
             AuditAction::Check => "check",
+            AuditAction::Share => "share",
+            AuditAction::Rotate => "rotate",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         use AuditAction::*;
-        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover, Verify, Check]
+        [Create, Edit, Reveal, Copy, Inject, Revoke, Delete, Recover, Verify, Check, Share, Rotate]
             .into_iter()
             .find(|a| a.as_str() == s)
     }

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub enum ProviderKind {
     Medusa,
     ShopMinis,
+    /// OpenBao or HashiCorp Vault (KV v2): the team vault.
+    #[serde(rename = "openbao")]
+    OpenBao,
 }
 
 impl ProviderKind {
@@ -16,6 +19,7 @@ impl ProviderKind {
         match self {
             ProviderKind::Medusa => "medusa",
             ProviderKind::ShopMinis => "shop-minis",
+            ProviderKind::OpenBao => "openbao",
         }
     }
 
@@ -23,6 +27,7 @@ impl ProviderKind {
         match s {
             "medusa" => Some(ProviderKind::Medusa),
             "shop-minis" => Some(ProviderKind::ShopMinis),
+            "openbao" => Some(ProviderKind::OpenBao),
             _ => None,
         }
     }
@@ -31,6 +36,7 @@ impl ProviderKind {
         match self {
             ProviderKind::Medusa => "Medusa",
             ProviderKind::ShopMinis => "Shop Minis",
+            ProviderKind::OpenBao => "OpenBao",
         }
     }
 }
@@ -49,6 +55,9 @@ pub struct Capabilities {
     pub check: bool,
     /// Verifies its users' tokens with the account's key (Shop Minis).
     pub verify_user_tokens: bool,
+    /// Holds the team's keys, values included: share, sync into the keyring, rotate, history (OpenBao).
+    #[serde(default)]
+    pub team: bool,
 }
 
 /// One way to sign in to a provider, with the words a form needs.
@@ -87,6 +96,12 @@ pub enum AccountAuth {
     SecretKey,
     /// A Shop Minis Admin API key sent as Bearer.
     ApiKey,
+    /// An OpenBao token, used as given (renewed while it can be).
+    Token,
+    /// OpenBao userpass: a username and a password; the token it buys is renewed, the login redone.
+    Userpass,
+    /// OpenBao AppRole: a role id and a secret id.
+    Approle,
 }
 
 impl AccountAuth {
@@ -95,11 +110,29 @@ impl AccountAuth {
             AccountAuth::Emailpass => "emailpass",
             AccountAuth::SecretKey => "secret-key",
             AccountAuth::ApiKey => "api-key",
+            AccountAuth::Token => "token",
+            AccountAuth::Userpass => "userpass",
+            AccountAuth::Approle => "approle",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [AccountAuth::Emailpass, AccountAuth::SecretKey, AccountAuth::ApiKey].into_iter().find(|a| a.as_str() == s)
+        [
+            AccountAuth::Emailpass,
+            AccountAuth::SecretKey,
+            AccountAuth::ApiKey,
+            AccountAuth::Token,
+            AccountAuth::Userpass,
+            AccountAuth::Approle,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+
+    /// Its credential is an entry of the account's own in the keyring (a password, a token, a secret
+    /// id), not an ordinary vault key.
+    pub fn keeps_own_credential(self) -> bool {
+        matches!(self, AccountAuth::Emailpass | AccountAuth::Token | AccountAuth::Userpass | AccountAuth::Approle)
     }
 }
 
@@ -125,6 +158,9 @@ pub struct Account {
     #[serde(default)]
     pub last_sync_failure: Option<SyncFailure>,
     pub remote_count: Option<u32>,
+    /// Where an OpenBao account keeps the team's keys.
+    #[serde(default)]
+    pub team: Option<crate::TeamPlace>,
 }
 
 /// What kind of failure a sync ended in: `Unreachable` (no answer, a timeout) is "offline", and the
@@ -186,6 +222,9 @@ pub struct NewAccount {
     pub auth: AccountAuth,
     pub login: String,
     pub secret: String,
+    /// For an OpenBao account: the KV v2 mount and the prefix (defaults: `secret`, `keyden`).
+    #[serde(default)]
+    pub team: Option<crate::TeamPlace>,
 }
 
 impl std::fmt::Debug for NewAccount {

@@ -61,6 +61,7 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
                 auth,
                 login: value(&login),
                 secret: value(&secret),
+                team: None,
             };
             if let Some(s) = secret.cast::<HtmlInputElement>() {
                 s.set_value("");

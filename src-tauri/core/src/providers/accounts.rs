@@ -10,7 +10,7 @@ use super::{ProviderError, Providers};
 use crate::secret::SecretValue;
 use crate::store::{AccountRow, AccountRows};
 use crate::vault::NewKeyMeta;
-use keyden_protocol::{Account, AccountAuth, KeyKind, ProviderKind};
+use keyden_protocol::{Account, AccountAuth, KeyKind, ProviderKind, TeamPlace};
 
 impl Providers<'_> {
     fn accounts(&self) -> AccountRows<'_> {
@@ -40,13 +40,18 @@ impl Providers<'_> {
         if self.accounts().find(&name).await?.is_some() {
             return Err(ProviderError::AccountExists(name));
         }
+        let team = provider.info().capabilities.team.then(|| team_place(new.team.clone())).transpose()?;
         let mut account = Account {
             id: new_account_id(),
             name: name.clone(),
             provider: new.provider,
             base_url,
             auth: new.auth,
-            login: if new.auth == AccountAuth::Emailpass { new.login.trim().to_string() } else { String::new() },
+            login: if matches!(new.auth, AccountAuth::Emailpass | AccountAuth::Userpass | AccountAuth::Approle) {
+                new.login.trim().to_string()
+            } else {
+                String::new()
+            },
             credential_key_id: None,
             one_active_secret: true,
             created_at: self.vault.now(),
@@ -55,15 +60,16 @@ impl Providers<'_> {
             last_sync_error: None,
             last_sync_failure: None,
             remote_count: None,
+            team,
         };
         let verified =
             if verify { provider.verify_credentials(self, &account, &secret).await? } else { Verified::default() };
-        if account.auth == AccountAuth::Emailpass {
-            let label = format!("Keyden: {name} ({}) password", account.provider.label());
+        if account.auth.keeps_own_credential() {
+            let label = format!("Keyden: {name} ({}) {}", account.provider.label(), account.auth.as_str());
             let password = SecretValue::from_stored(secret.expose().into());
             self.vault.credential_put(&password_entry(&account.id), &label, password).await?;
             if let Some(token) = verified.session {
-                let label = format!("Keyden: {name} admin session");
+                let label = format!("Keyden: {name} session");
                 self.vault.credential_put(&jwt_entry(&account.id), &label, token).await?;
             }
         }
@@ -73,6 +79,9 @@ impl Providers<'_> {
         }
         if !verified.actor.is_empty() {
             self.accounts().set_actor(&account.id, &verified.actor).await?;
+        }
+        if verified.session_expires.is_some() {
+            self.accounts().set_token_expiry(&account.id, verified.session_expires).await?;
         }
         if matches!(account.auth, AccountAuth::SecretKey | AccountAuth::ApiKey) {
             let meta = NewKeyMeta {
@@ -138,7 +147,34 @@ fn validate_name(name: &str) -> Result<String, ProviderError> {
     Ok(unicode_normalization::UnicodeNormalization::nfc(name).collect())
 }
 
+/// A team vault's mount and prefix: path segments of letters, digits, '-', '_' and '.', no `..`.
+fn team_place(given: Option<TeamPlace>) -> Result<TeamPlace, ProviderError> {
+    let defaults = TeamPlace::default();
+    let given = given.unwrap_or_default();
+    let pick = |v: String, d: String| if v.trim().is_empty() { d } else { v.trim().trim_matches('/').to_string() };
+    let place = TeamPlace { mount: pick(given.mount, defaults.mount), prefix: pick(given.prefix, defaults.prefix) };
+    for (field, v) in [("mount", &place.mount), ("prefix", &place.prefix)] {
+        if !v.split('/').all(crate::providers::openbao::layout::usable_name) {
+            return Err(ProviderError::InvalidInput {
+                field,
+                reason: format!("{v:?}: use path segments of letters, digits, '-', '_' and '.'"),
+            });
+        }
+    }
+    Ok(place)
+}
+
+/// One URL, or for a team vault several, comma-separated (the nodes of one cluster).
 fn validate_url(raw: &str, provider: ProviderKind) -> Result<String, ProviderError> {
+    if super::registry::get(provider).info().capabilities.team && raw.contains(',') {
+        let urls: Result<Vec<String>, ProviderError> =
+            raw.split(',').filter(|u| !u.trim().is_empty()).map(|u| validate_one_url(u, provider)).collect();
+        return Ok(urls?.join(","));
+    }
+    validate_one_url(raw, provider)
+}
+
+fn validate_one_url(raw: &str, provider: ProviderKind) -> Result<String, ProviderError> {
     let raw = raw.trim();
     let default_url = super::registry::get(provider).info().default_url.unwrap_or_default();
     let raw = if raw.is_empty() { default_url.as_str() } else { raw };
@@ -177,5 +213,12 @@ mod tests {
         assert!(validate_url("ftp://x", ProviderKind::Medusa).is_err());
         assert!(validate_url("http://u:p@host", ProviderKind::Medusa).is_err());
         assert!(validate_url("not a url", ProviderKind::Medusa).is_err());
+        assert_eq!(
+            validate_url("http://a:8200/, http://b:8200", ProviderKind::OpenBao).unwrap(),
+            "http://a:8200,http://b:8200"
+        );
+        assert!(validate_url("http://a:8200,http://b:8200", ProviderKind::Medusa).is_err());
+        assert!(team_place(Some(TeamPlace { mount: "secret".into(), prefix: "../x".into() })).is_err());
+        assert_eq!(team_place(None).unwrap(), TeamPlace::default());
     }
 }

@@ -35,6 +35,18 @@ pub enum ProviderError {
     /// A redirect to another origin: not followed, so no credential went there.
     #[error("{service} redirected (HTTP {status}) to {to}; Keyden does not follow a redirect to another origin")]
     Redirected { service: String, status: u16, to: String },
+    /// A KV check-and-set that did not match: someone wrote a newer version first.
+    #[error("{service}: someone changed it first{} — nothing was overwritten ({what})", server_version.map(|v| format!(" (the server has version {v})")).unwrap_or_default())]
+    Conflict { service: String, what: String, server_version: Option<u64> },
+    /// The credentials are good, the policy does not allow this (a read-only member sharing).
+    #[error("{service} does not allow this account to do that (HTTP 403): {message}")]
+    PermissionDenied { service: String, message: String },
+    #[error("{service} is sealed: it holds the data but cannot read it until an operator unseals it")]
+    Sealed { service: String },
+    #[error("'{key}' is already shared through '{account}'")]
+    AlreadyShared { key: String, account: String },
+    #[error("'{0}' is not shared through a team account")]
+    NotShared(String),
     #[error("{service} answered something Keyden cannot read: {reason}")]
     Malformed { service: String, reason: String },
     #[error("{service} does not have it: {what}")]
@@ -69,6 +81,7 @@ impl ProviderError {
                 | ProviderError::Server { .. }
                 | ProviderError::Malformed { .. }
                 | ProviderError::Redirected { .. }
+                | ProviderError::Sealed { .. }
         )
     }
 }
@@ -82,7 +95,8 @@ impl ProviderError {
             ProviderError::Unauthorized { .. } => SyncFailure::Unauthorized,
             ProviderError::Refused { .. } => SyncFailure::Refused,
             ProviderError::RateLimited { .. } => SyncFailure::RateLimited,
-            ProviderError::Server { .. } => SyncFailure::Server,
+            ProviderError::Server { .. } | ProviderError::Sealed { .. } => SyncFailure::Server,
+            ProviderError::PermissionDenied { .. } => SyncFailure::Refused,
             ProviderError::Malformed { .. } => SyncFailure::Malformed,
             _ => SyncFailure::Other,
         }
@@ -106,6 +120,11 @@ impl Coded for ProviderError {
             ProviderError::Refused { .. } => "provider_refused",
             ProviderError::Malformed { .. } => "provider_malformed",
             ProviderError::Redirected { .. } => "provider_redirected",
+            ProviderError::Conflict { .. } => "conflict",
+            ProviderError::PermissionDenied { .. } => "permission_denied",
+            ProviderError::Sealed { .. } => "provider_sealed",
+            ProviderError::AlreadyShared { .. } => "already_shared",
+            ProviderError::NotShared(_) => "key_not_shared",
             ProviderError::RemoteMissing { .. } => "remote_key_missing",
             ProviderError::NotApplied { .. } => "provider_not_applied",
             ProviderError::ConsentNeeded(_) => "consent_needed",
@@ -151,6 +170,23 @@ impl Coded for ProviderError {
                  https://, or a new host)"
                     .into(),
             ),
+            ProviderError::Conflict { .. } => Some(
+                "sync the account to get the newest version, look at it, then rotate again if it still needs it".into(),
+            ),
+            ProviderError::PermissionDenied { .. } => Some(
+                "the team vault's policy for this login does not allow it (a read-only member can sync, not \
+                 share or change); ask the vault's administrator"
+                    .into(),
+            ),
+            ProviderError::Sealed { .. } => Some(
+                "an operator must unseal it (`bao operator unseal`); until then the keys already synced are served \
+                 from this machine's mirror"
+                    .into(),
+            ),
+            ProviderError::AlreadyShared { .. } => {
+                Some("a new value for it is `keyden keys rotate KEY --secret-stdin`".into())
+            }
+            ProviderError::NotShared(_) => Some("share it first: `keyden share KEY --account N`".into()),
             ProviderError::Malformed { .. } => Some("is the URL really the provider's API? check the account".into()),
             ProviderError::RemoteMissing { .. } => {
                 Some("it was deleted at the provider; a sync of the account marks it gone in the mirror".into())

@@ -10,6 +10,7 @@ pub mod http;
 pub mod lifecycle;
 pub mod medusa;
 pub mod minis;
+pub mod openbao;
 mod probe;
 pub mod provider;
 pub mod registry;

@@ -18,15 +18,17 @@ pub struct AccountSpec {
     pub base_url: String,
     pub auth: AccountAuth,
     pub login: String,
+    /// For a team vault: the KV v2 mount and the prefix (defaults when `None`).
+    pub team: Option<keyden_protocol::TeamPlace>,
 }
 
 impl AccountSpec {
     /// Splits the wire type at the edge: its secret's bytes move into a `SecretValue` (zeroized when
     /// dropped) without a copy left behind in a `String`.
     pub fn from_wire(new: NewAccount) -> Result<(Self, SecretValue), crate::secret::SecretError> {
-        let NewAccount { name, provider, base_url, auth, login, secret } = new;
+        let NewAccount { name, provider, base_url, auth, login, secret, team } = new;
         let secret = SecretValue::from_input(secret.into_bytes())?;
-        Ok((AccountSpec { name, provider, base_url, auth, login }, secret))
+        Ok((AccountSpec { name, provider, base_url, auth, login, team }, secret))
     }
 }
 
@@ -37,6 +39,8 @@ pub struct Verified {
     pub session: Option<SecretValue>,
     /// The remote user Keyden acts as (the owner of the keys it creates), when the provider says.
     pub actor: String,
+    /// When the session token expires and its TTL (Unix seconds, seconds), when it does.
+    pub session_expires: Option<(i64, i64)>,
 }
 
 /// A health check's answer: the outcome, the HTTP status it was read from, and a few words.

@@ -3,13 +3,14 @@
 
 use super::medusa::Medusa;
 use super::minis::ShopMinis;
+use super::openbao::OpenBao;
 use super::provider::{KeyAdmin, Provider};
 use super::{ProviderError, Providers};
 use keyden_protocol::{KeyRecord, ProviderInfo, ProviderKind};
 
 /// The providers, in the order the UI offers them.
 static PROVIDERS: &[(ProviderKind, &dyn Provider)] =
-    &[(ProviderKind::Medusa, &Medusa), (ProviderKind::ShopMinis, &ShopMinis)];
+    &[(ProviderKind::Medusa, &Medusa), (ProviderKind::ShopMinis, &ShopMinis), (ProviderKind::OpenBao, &OpenBao)];
 
 /// The provider of `kind`. Every `ProviderKind` is registered (a test checks it).
 pub fn get(kind: ProviderKind) -> &'static dyn Provider {
@@ -43,7 +44,7 @@ mod tests {
 
     #[test]
     fn every_kind_is_registered_once_with_its_own_facts() {
-        for kind in [ProviderKind::Medusa, ProviderKind::ShopMinis] {
+        for kind in [ProviderKind::Medusa, ProviderKind::ShopMinis, ProviderKind::OpenBao] {
             assert_eq!(PROVIDERS.iter().filter(|(k, _)| *k == kind).count(), 1, "{kind:?}");
             assert_eq!(get(kind).info().kind, kind);
             assert!(!get(kind).info().auth_methods.is_empty(), "{kind:?} has no way to sign in");

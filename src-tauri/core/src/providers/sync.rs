@@ -18,7 +18,11 @@ impl Providers<'_> {
     /// Syncs one account. `progress(fetched, total)` is called after each page.
     pub async fn sync(&self, account: &str, progress: impl Fn(u64, u64)) -> Result<SyncReport, ProviderError> {
         let row = self.account(account).await?;
-        if !super::registry::get(row.account.provider).info().capabilities.sync {
+        let capabilities = super::registry::get(row.account.provider).info().capabilities;
+        if capabilities.team {
+            return self.team_sync(account, &progress).await;
+        }
+        if !capabilities.sync {
             return Err(ProviderError::not_capable(&row.account, "it has no key list to sync"));
         }
         let result = self.sync_inner(account, &progress).await;

@@ -164,6 +164,7 @@ mod tests {
             last_check: None,
             probe_url: None,
             probe_header: None,
+            team: None,
         }
     }
 

@@ -2,11 +2,12 @@
 
 use super::col;
 use super::{is_unique_violation, Database, StoreError};
-use keyden_protocol::{Account, AccountAuth, ProviderKind, SyncFailure};
+use keyden_protocol::{Account, AccountAuth, ProviderKind, SyncFailure, TeamPlace};
 use sqlx::sqlite::SqliteRow;
 
 const COLUMNS: &str = "id, name, provider, base_url, auth, login, credential_key_id, actor, one_active_secret, \
-     created_at, last_sync_at, last_sync_attempt_at, last_sync_error, last_sync_failure, remote_count";
+     created_at, last_sync_at, last_sync_attempt_at, last_sync_error, last_sync_failure, remote_count, \
+     team_mount, team_prefix, token_expires_at, token_ttl";
 
 pub struct AccountRows<'a>(pub &'a Database);
 
@@ -16,6 +17,8 @@ pub struct AccountRow {
     pub account: Account,
     /// The remote user Keyden acts as (Medusa actor_id), once known.
     pub actor: String,
+    /// An OpenBao session token's expiry and its TTL when issued (Unix seconds, seconds).
+    pub token_expires: Option<(i64, i64)>,
 }
 
 fn decode(r: &SqliteRow) -> Result<AccountRow, StoreError> {
@@ -43,8 +46,13 @@ fn decode(r: &SqliteRow) -> Result<AccountRow, StoreError> {
                 }
             },
             remote_count: col::<Option<i64>>(r, "remote_count")?.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+            team: match (col::<Option<String>>(r, "team_mount")?, col::<Option<String>>(r, "team_prefix")?) {
+                (Some(mount), Some(prefix)) => Some(TeamPlace { mount, prefix }),
+                _ => None,
+            },
         },
         actor: col(r, "actor")?,
+        token_expires: col::<Option<i64>>(r, "token_expires_at")?.zip(col::<Option<i64>>(r, "token_ttl")?),
     })
 }
 
@@ -53,7 +61,7 @@ impl AccountRows<'_> {
     pub async fn insert(&self, a: &Account) -> Result<bool, StoreError> {
         let result = sqlx::query(
             "INSERT INTO accounts (id, name, provider, base_url, auth, login, credential_key_id, one_active_secret, \
-             created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             created_at, team_mount, team_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&a.id)
         .bind(&a.name)
@@ -64,6 +72,8 @@ impl AccountRows<'_> {
         .bind(&a.credential_key_id)
         .bind(a.one_active_secret)
         .bind(a.created_at)
+        .bind(a.team.as_ref().map(|t| t.mount.as_str()))
+        .bind(a.team.as_ref().map(|t| t.prefix.as_str()))
         .execute(&self.0.pool)
         .await;
         match result {
@@ -99,12 +109,37 @@ impl AccountRows<'_> {
         Ok(())
     }
 
+    /// When the session token now in the keyring expires, and the TTL it was issued with.
+    pub async fn set_token_expiry(&self, id: &str, expires: Option<(i64, i64)>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET token_expires_at = ?, token_ttl = ? WHERE id = ?")
+            .bind(expires.map(|e| e.0))
+            .bind(expires.map(|e| e.1))
+            .bind(id)
+            .execute(&self.0.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn set_credential_key(&self, id: &str, key_id: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE accounts SET credential_key_id = ? WHERE id = ?")
             .bind(key_id)
             .bind(id)
             .execute(&self.0.pool)
             .await?;
+        Ok(())
+    }
+
+    /// A sync that succeeded (the mirror's own apply records it in its transaction; the team sync here).
+    pub async fn record_sync_success(&self, id: &str, at: i64, remote_count: usize) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET last_sync_at = ?1, last_sync_attempt_at = ?1, last_sync_error = NULL, \
+             last_sync_failure = NULL, remote_count = ?2 WHERE id = ?3",
+        )
+        .bind(at)
+        .bind(i64::try_from(remote_count).unwrap_or(i64::MAX))
+        .bind(id)
+        .execute(&self.0.pool)
+        .await?;
         Ok(())
     }
 

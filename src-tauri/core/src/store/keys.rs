@@ -2,13 +2,17 @@
 
 use super::col;
 use super::{is_unique_violation, Database, StoreError};
-use keyden_protocol::{CheckOutcome, Facets, KeyKind, KeyQuery, KeyRecord, KeyStatus, RemoteState, SortField};
+use keyden_protocol::{
+    CheckOutcome, Facets, KeyKind, KeyQuery, KeyRecord, KeyStatus, RemoteState, SortField, TeamLink,
+};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite};
 
-const COLUMNS: &str = "id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
+pub(super) const COLUMNS: &str =
+    "id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
      created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at, \
-     remote_state, synced_at, has_secret, last_checked_at, last_check, probe_url, probe_header";
+     remote_state, synced_at, has_secret, last_checked_at, last_check, probe_url, probe_header, \
+     team_account, team_key, team_version, shared_by";
 
 /// A journal step that has started and not finished.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +32,7 @@ pub struct KeyRow {
 
 pub struct KeyRows<'a>(pub &'a Database);
 
-fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
+pub(super) fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
     let kind: String = col(r, "kind")?;
     let status: String = col(r, "status")?;
     let pending: Option<String> = col(r, "pending")?;
@@ -56,6 +60,7 @@ fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
             last_check: col::<Option<String>>(r, "last_check")?.as_deref().and_then(CheckOutcome::parse),
             probe_url: col(r, "probe_url")?,
             probe_header: col(r, "probe_header")?,
+            team: team_link(r)?,
         },
         fingerprint: col(r, "fingerprint")?,
         pending: match pending.as_deref() {
@@ -67,6 +72,18 @@ fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
         pending_pid: col(r, "pending_pid")?,
         pending_at: col(r, "pending_at")?,
     })
+}
+
+/// The link to a key's shared copy, when it has one.
+fn team_link(r: &SqliteRow) -> Result<Option<TeamLink>, StoreError> {
+    let Some(account) = col::<Option<String>>(r, "team_account")? else { return Ok(None) };
+    let version: Option<i64> = col(r, "team_version")?;
+    Ok(Some(TeamLink {
+        account,
+        key: col::<Option<String>>(r, "team_key")?.unwrap_or_default(),
+        version: version.and_then(|v| u64::try_from(v).ok()).unwrap_or(0),
+        shared_by: col::<Option<String>>(r, "shared_by")?.unwrap_or_default(),
+    }))
 }
 
 /// The outcome of inserting a new key's row.
@@ -83,8 +100,8 @@ impl KeyRows<'_> {
         let result = sqlx::query(
             "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
              created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at, \
-             remote_state, synced_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'create', ?, ?, ?, ?)",
+             remote_state, synced_at, team_account, team_key, team_version, shared_by) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'create', ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&k.id)
         .bind(&k.title)
@@ -106,6 +123,10 @@ impl KeyRows<'_> {
         .bind(now)
         .bind(k.remote_state.map(RemoteState::as_str))
         .bind(k.synced_at)
+        .bind(k.team.as_ref().map(|t| t.account.as_str()))
+        .bind(k.team.as_ref().map(|t| t.key.as_str()))
+        .bind(k.team.as_ref().map(|t| i64::try_from(t.version).unwrap_or(i64::MAX)))
+        .bind(k.team.as_ref().map(|t| t.shared_by.as_str()))
         .execute(&self.0.pool)
         .await;
         match result {

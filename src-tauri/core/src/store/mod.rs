@@ -8,6 +8,7 @@ mod db;
 mod inspections;
 mod keys;
 mod mirror;
+mod team;
 
 pub use accounts::{AccountRow, AccountRows};
 pub use audit::AuditLog;
@@ -16,6 +17,7 @@ pub use db::Database;
 pub use inspections::{HistoryRows, JwksCache};
 pub use keys::{Inserted, KeyRow, KeyRows, Pending};
 pub use mirror::{Mirror, MirrorCounts, MirrorKey};
+pub use team::{TeamRows, TeamUpdate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -36,7 +36,7 @@ impl Vault {
         let mut secrets = Vec::with_capacity(keys.len());
         for (meta, secret) in keys {
             let record = self.new_record(meta, &secret)?;
-            if record.kind == KeyKind::Secret && record.remote_id.is_none() {
+            if record.kind == KeyKind::Secret && record.remote_id.is_none() && record.team.is_none() {
                 self.refuse_second_active_secret(&record).await?;
                 let same_slot = |r: &KeyRow| {
                     r.record.kind == KeyKind::Secret

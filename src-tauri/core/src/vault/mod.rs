@@ -11,6 +11,7 @@ mod error;
 mod explain;
 mod journal;
 pub mod seed;
+mod team;
 pub mod validate;
 
 pub use batch::PartialAdd;
@@ -44,6 +45,10 @@ pub struct NewKeyMeta {
     pub remote_id: Option<String>,
     /// The provider's own redacted form, so the mirror and the provider show the same text.
     pub redacted: Option<String>,
+    /// The id to use when it is free (a key synced from the team keeps the id it was shared under).
+    pub id: Option<String>,
+    /// Set for a key synced from a team account.
+    pub team: Option<keyden_protocol::TeamLink>,
 }
 
 /// Why a secret leaves the vault; each is audited under its own name.
@@ -52,6 +57,8 @@ pub enum Use {
     Reveal,
     Copy,
     Inject,
+    /// Written to a team vault.
+    Share,
 }
 
 impl From<Use> for AuditAction {
@@ -60,6 +67,7 @@ impl From<Use> for AuditAction {
             Use::Reveal => AuditAction::Reveal,
             Use::Copy => AuditAction::Copy,
             Use::Inject => AuditAction::Inject,
+            Use::Share => AuditAction::Share,
         }
     }
 }
@@ -210,7 +218,7 @@ impl Vault {
         let fingerprint = self.fingerprinter().await?.of(&secret);
         // A key created at a provider was already judged by the provider layer's policy (which respects
         // the server's own answer); the local rule is for local keys.
-        if record.kind == KeyKind::Secret && record.remote_id.is_none() {
+        if record.kind == KeyKind::Secret && record.remote_id.is_none() && record.team.is_none() {
             self.refuse_second_active_secret(&record).await?;
         }
         let row = KeyRow { record, fingerprint, pending: None, pending_pid: None, pending_at: None };
@@ -236,7 +244,7 @@ impl Vault {
     fn new_record(&self, meta: NewKeyMeta, secret: &SecretValue) -> Result<KeyRecord, VaultError> {
         let title = validate::title(&meta.title)?;
         Ok(KeyRecord {
-            id: new_key_id(),
+            id: meta.id.clone().unwrap_or_else(new_key_id),
             title,
             provider: validate::provider(&meta.provider)?,
             account: validate::label("account", &meta.account)?,
@@ -258,6 +266,7 @@ impl Vault {
             last_check: None,
             probe_url: None,
             probe_header: None,
+            team: meta.team.clone(),
         })
     }
 

@@ -36,8 +36,7 @@ pub async fn seed(vault: &Vault, n: usize) -> Result<(), VaultError> {
             kind: Some(kind),
             expires_at: (i % 10 == 0).then_some(now + (i as i64 % 60) * 86_400),
             notes: String::new(),
-            remote_id: None,
-            redacted: None,
+            ..Default::default()
         };
         let value = SecretValue::from_input(
             format!("{prefix}{:032x}", (i as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15)).into_bytes(),

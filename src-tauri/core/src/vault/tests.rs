@@ -122,6 +122,7 @@ async fn abandoned_row(f: &Fixture, pending: Pending, value: &str) -> KeyRow {
         last_check: None,
         probe_url: None,
         probe_header: None,
+        team: None,
     };
     let row = KeyRow { record, fingerprint: fp, pending: None, pending_pid: None, pending_at: None };
     // pid 0 is never a user process: the step is abandoned.

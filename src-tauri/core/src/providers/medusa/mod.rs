@@ -53,6 +53,7 @@ impl Provider for Medusa {
                 manage: true,
                 check: true,
                 verify_user_tokens: false,
+                team: false,
             },
         }
     }
@@ -67,7 +68,7 @@ impl Provider for Medusa {
         if account.auth == AccountAuth::Emailpass {
             let token = api.login(&account.login, secret).await?;
             let actor = session::jwt_claims(&token).1;
-            return Ok(Verified { session: Some(token), actor });
+            return Ok(Verified { session: Some(token), actor, session_expires: None });
         }
         let answer = api.probe(&Credential::Basic(SecretValue::from_stored(secret.expose().into()))).await?;
         if !answer.is_success() {

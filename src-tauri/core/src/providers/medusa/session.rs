@@ -72,9 +72,9 @@ impl Session<'_> {
                 tracing::debug!(account = %a.name, "admin session renewed");
                 Ok(Credential::Bearer(jwt))
             }
-            AccountAuth::ApiKey => Err(ProviderError::InvalidInput {
+            other => Err(ProviderError::InvalidInput {
                 field: "account",
-                reason: "a Shop Minis account has no Medusa session".into(),
+                reason: format!("a {} credential is not a Medusa session", other.as_str()),
             }),
         }
     }
