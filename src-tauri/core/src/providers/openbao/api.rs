@@ -125,13 +125,18 @@ impl<'a> Bao<'a> {
                     .await;
                 match sent {
                     Ok(a) if passes_over(&a) && (idempotent == Idempotent::Yes || sealed(&a)) => {
+                        // A server's own answer says more than another node's silence: it is kept.
                         last = Some(judge(&self.service, a).err().unwrap_or_else(|| self.unreachable("no answer")));
                     }
                     Ok(a) => {
                         self.current.store(at, Ordering::Relaxed);
                         return judge(&self.service, a);
                     }
-                    Err(e @ (ProviderError::Unreachable { .. } | ProviderError::Timeout { .. })) => last = Some(e),
+                    Err(e @ (ProviderError::Unreachable { .. } | ProviderError::Timeout { .. })) => {
+                        if last.as_ref().is_none_or(is_silence) {
+                            last = Some(e);
+                        }
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -293,6 +298,11 @@ fn encode_path(path: &str) -> String {
         .map(|seg| percent_encoding::utf8_percent_encode(seg, SEGMENT).to_string())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// No answer at all (as opposed to a server's own refusal or failure).
+fn is_silence(e: &ProviderError) -> bool {
+    matches!(e, ProviderError::Unreachable { .. } | ProviderError::Timeout { .. })
 }
 
 fn sealed(a: &Answer) -> bool {

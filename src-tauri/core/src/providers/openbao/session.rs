@@ -1,6 +1,6 @@
 //! A signed-in OpenBao account. The credential the user gave (a token, a password, an AppRole secret
 //! id) is the account's password entry in the keyring; a login's token is its session entry. A token
-//! is renewed (`renew-self`) once two thirds of its TTL have passed, and when it can no longer be
+//! is renewed (`renew-self`) once half its TTL has passed, and when it can no longer be
 //! renewed (its max TTL reached, or it expired while Keyden was not running) the login is redone — the
 //! user notices nothing. A token given as the credential cannot be re-obtained: when it dies, the
 //! error says so.
@@ -101,7 +101,7 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// The token to send: the cached one, renewed when two thirds of its TTL are gone, or a new login.
+    /// The token to send: the cached one, renewed when half its TTL is gone, or a new login.
     pub async fn token(&self, fresh: bool) -> Result<SecretValue, ProviderError> {
         let a = &self.row.account;
         if fresh {
@@ -120,13 +120,13 @@ impl<'a> Session<'a> {
         };
         let now = self.p.vault.now();
         let Some((expires_at, ttl)) = expires else { return Ok(token) };
-        if now < expires_at - ttl / 3 {
+        if now < expires_at - ttl / 2 {
             return Ok(token);
         }
         if now < expires_at {
             match self.api.renew_self(&token, ttl).await {
-                // Renewed for less than a third of the TTL: the max TTL is near; log in again instead.
-                Ok(issued) if issued.ttl > ttl / 3 || !self.can_login() => {
+                // Renewed for less than half the TTL: the max TTL is near; log in again instead.
+                Ok(issued) if issued.ttl > ttl / 2 || !self.can_login() => {
                     self.remember(&issued).await?;
                     return Ok(issued.token);
                 }

@@ -1,0 +1,106 @@
+//! The team vault's faults against a real OpenBao dev server, with a fault-injecting proxy in front
+//! where the network has to misbehave: a dead URL among several, a burst of 5xx answers (waited out,
+//! or the sync fails and the mirror is untouched), answers cut short, and a token renewed before it
+//! expires. Ignored by default (it needs the `bao` binary); `scripts/test.sh` runs it.
+
+use keyden_tests::openbao::BaoServer;
+use keyden_tests::proxy::{Fault, FaultProxy};
+use keyden_tests::{wait_until, Sandbox};
+use std::time::Duration;
+
+fn seed(server: &BaoServer, n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            let (name, value) = (format!("key_f{i:03}"), format!("fault_value_{i:03}"));
+            let path = format!("secret/keyden/{name}");
+            server.ok(&["kv", "put", &path, &format!("value={value}")]);
+            server.ok(&["kv", "metadata", "put", &format!("-custom-metadata=title=Fault key {i}"), &path]);
+            (name, value)
+        })
+        .collect()
+}
+
+fn member() -> Sandbox {
+    Sandbox::new()
+        .with_env("KEYDEN_HTTP_RETRY_BASE_MS", "20")
+        .with_env("KEYDEN_HTTP_TIMEOUT_MS", "3000")
+        .with_env("KEYDEN_BAO_FAILOVER_MS", "1000")
+}
+
+fn count(s: &Sandbox) -> usize {
+    s.run(&["--json", "keys", "list"]).ok().json().as_array().unwrap().len()
+}
+
+#[test]
+#[ignore = "needs the OpenBao server binary (tests/openbao/setup.sh); scripts/test.sh runs it"]
+fn failures_on_the_way_lose_nothing() {
+    let server = BaoServer::dev();
+    server.team_setup();
+    server.user("bob", "bob-pw", "team-rw", None);
+    let entries = seed(&server, 5);
+    let proxy = FaultProxy::start(&server.addr);
+
+    // A dead URL first: the next one is used.
+    let s = member();
+    let dead = format!("http://127.0.0.1:{}", keyden_tests::free_ports().0);
+    let urls = format!("{dead},{}", proxy.url());
+    let add = ["--json", "accounts", "add", "openbao", "--name", "team", "--url", &urls, "--userpass", "bob"];
+    s.run_with_stdin(&[&add[..], &["--password-stdin"]].concat(), b"bob-pw").ok();
+    assert_eq!(s.run(&["--json", "sync", "team"]).ok().json()[0]["added"], 5);
+
+    // Two 500s in a row on the reads: waited out, nothing noticed.
+    server.ok(&["kv", "put", "secret/keyden/key_f000", "value=fault_value_new"]);
+    proxy.set("secret/data/keyden/", Fault::Burst(500, 2));
+    assert_eq!(s.run(&["--json", "sync", "team"]).ok().json()[0]["updated"], 1);
+    assert_eq!(s.run(&["get", "key_f000"]).ok().stdout, "fault_value_new");
+
+    // A burst longer than any retry: the sync fails with the server's words, the mirror untouched.
+    server.ok(&["kv", "put", "secret/keyden/key_f001", "value=fault_value_lost"]);
+    proxy.set("secret/data/keyden/", Fault::Burst(503, 1_000));
+    let failed = s.run(&["--json", "sync", "team"]);
+    assert_eq!((failed.code, failed.error_code()), (1, "provider_error".to_string()), "{failed:?}");
+    assert!(failed.error()["hint"].as_str().is_some());
+    assert_eq!(s.run(&["get", "key_f001"]).ok().stdout, entries[1].1, "the mirror still serves the old value");
+    let accounts = s.run(&["--json", "accounts", "list"]).ok().json();
+    assert_eq!(accounts[0]["last_sync_failure"], "server", "{accounts}");
+    assert!(accounts[0]["last_sync_at"].is_i64(), "the last good sync is kept: {accounts}");
+
+    // Answers cut short: malformed, never half a value; the mirror untouched.
+    proxy.set("secret/data/keyden/", Fault::CutShort(20));
+    let cut = s.run(&["--json", "sync", "team"]);
+    assert_eq!((cut.code, cut.error_code()), (1, "provider_malformed".to_string()), "{cut:?}");
+    assert_eq!(s.run(&["get", "key_f001"]).ok().stdout, entries[1].1);
+    assert_eq!(count(&s), 5);
+
+    // The network heals: the next sync brings the change.
+    proxy.set("", Fault::None);
+    assert_eq!(s.run(&["--json", "sync", "team"]).ok().json()[0]["updated"], 1);
+    assert_eq!(s.run(&["get", "key_f001"]).ok().stdout, "fault_value_lost");
+}
+
+#[test]
+#[ignore = "needs the OpenBao server binary (tests/openbao/setup.sh); scripts/test.sh runs it"]
+fn a_token_past_half_its_life_is_renewed_not_replaced() {
+    let server = BaoServer::dev();
+    server.team_setup();
+    server.user("dave", "dave-pw", "team-rw", Some(("6s", "120s")));
+    let s = member();
+    let add = ["--json", "accounts", "add", "openbao", "--name", "team", "--url", &server.addr];
+    s.run_with_stdin(&[&add[..], &["--userpass", "dave", "--password-stdin"]].concat(), b"dave-pw").ok();
+    let ttl = |server: &BaoServer| -> Option<i64> {
+        let list = server.bao(&["list", "-format=json", "auth/token/accessors"]);
+        let accessors: Vec<String> = serde_json::from_slice(&list.stdout).unwrap_or_default();
+        accessors.iter().find_map(|a| {
+            let out = server.bao(&["token", "lookup", "-format=json", "-accessor", a.as_str()]);
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+            (v["data"]["display_name"] == "userpass-dave").then(|| v["data"]["ttl"].as_i64()).flatten()
+        })
+    };
+    assert_eq!(server.live_tokens("userpass-dave"), 1);
+    // Past half its life (3 of 6 s left at most), still alive.
+    assert!(wait_until(Duration::from_secs(30), || ttl(&server).is_some_and(|t| t <= 2)), "the token never aged");
+    s.run(&["--json", "sync", "team"]).ok();
+    assert_eq!(server.live_tokens("userpass-dave"), 1, "renewed, not a second login");
+    let after = ttl(&server).unwrap();
+    assert!(after >= 4, "renew-self extended it: ttl {after}");
+}
