@@ -74,6 +74,23 @@ pub async fn minis_verify(state: State<'_, AppState>, args: MinisVerify) -> Repl
 }
 
 #[tauri::command]
+pub async fn share_key(state: State<'_, AppState>, args: ShareKey) -> Reply<ShareKey> {
+    Ok(state.keyden()?.providers().await?.share(&args.id, &args.account).await?)
+}
+
+#[tauri::command]
+pub async fn team_history(state: State<'_, AppState>, args: TeamHistoryOf) -> Reply<TeamHistoryOf> {
+    Ok(state.keyden()?.providers().await?.team_history(&args.id).await?)
+}
+
+/// Like `add_key`, the value becomes a zeroizing `SecretValue` before anything else looks at it.
+#[tauri::command]
+pub async fn rotate_shared(state: State<'_, AppState>, args: RotateShared) -> Reply<RotateShared> {
+    let secret = keyden_core::secret::SecretValue::from_input(args.secret.into_bytes())?;
+    Ok(state.keyden()?.providers().await?.rotate_shared(&args.id, secret).await?)
+}
+
+#[tauri::command]
 pub async fn reminders(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<Reminders> {
     let days = crate::settings::load(&app, &state)?.expiring_soon_days;
     Ok(health::reminders(state.keyden()?.vault().await?, days).await?)

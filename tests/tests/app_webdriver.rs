@@ -717,3 +717,68 @@ async fn text_of(c: &Client, css: &str) -> String {
     }
     panic!("{css}: {last}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the release app, tauri-driver, a display and the OpenBao server binary: run by scripts/test.sh"]
+async fn a_team_vault_in_the_app_share_history_and_a_conflict() {
+    use keyden_tests::openbao::BaoServer;
+    let server = BaoServer::dev();
+    server.team_setup();
+    server.user("alice", "alice-pw", "team-rw", None);
+    let s = Sandbox::new();
+    let v1 = unique_secret("app_team_v1");
+    let id = s.add("Team Stripe", &v1, &["--provider", "stripe"]);
+    let (_driver, c) = start(&s).await;
+    wait_css(&c, "body[data-ready='list']").await;
+
+    // The OpenBao account, added with its connection test.
+    click(&c, "#nav-accounts").await;
+    click(&c, "#add-account").await;
+    wait_css(&c, "#a-provider").await.select_by_value("openbao").await.unwrap();
+    wait_css(&c, "#a-mount").await;
+    wait_css(&c, "#a-name").await.send_keys("team").await.unwrap();
+    wait_css(&c, "#a-url").await.send_keys(&server.addr).await.unwrap();
+    wait_css(&c, "#a-email").await.send_keys("alice").await.unwrap();
+    wait_css(&c, "#a-secret").await.send_keys("alice-pw").await.unwrap();
+    shot(&c, "accounts-add-openbao.png").await;
+    click(&c, "#account-submit").await;
+    wait_css(&c, ".account-card[data-name='team']").await;
+    click(&c, "#sync-team").await;
+    wait_css(&c, ".account-card[data-name='team'] .badge-synced").await;
+    shot(&c, "accounts-openbao.png").await;
+
+    // Share with team from the key's details: the server has the value, the panel the version.
+    click(&c, "#nav-keys").await;
+    click(&c, &format!(".key-row[data-id='{id}'] .key-title")).await;
+    click(&c, "#share-key").await;
+    wait_text(&c, "#team-link", "version 1").await;
+    let path = format!("secret/keyden/{id}");
+    assert_eq!(server.json(&["kv", "get", &path])["data"]["data"]["value"], v1.as_str());
+
+    // A teammate writes version 2; this machine's new value is refused, and says what the server has.
+    server.ok(&["kv", "patch", &path, "value=from-a-teammate"]);
+    wait_css(&c, "#team-value").await.send_keys("sk_canary_app_stale_value").await.unwrap();
+    click(&c, "#team-rotate").await;
+    wait_text(&c, "#team-conflict", "version 2").await;
+    assert_eq!(server.json(&["kv", "get", &path])["data"]["data"]["value"], "from-a-teammate");
+    wait_gone(&c, ".toast").await;
+    shot(&c, "key-team-conflict.png").await;
+
+    // After a sync, the next version goes through; the history lists all three.
+    s.run(&["sync", "team"]).ok();
+    click(&c, "#nav-accounts").await;
+    click(&c, "#nav-keys").await;
+    click(&c, &format!(".key-row[data-id='{id}'] .key-title")).await;
+    wait_text(&c, "#team-link", "version 2").await;
+    let v3 = unique_secret("app_team_v3");
+    wait_css(&c, "#team-value").await.send_keys(&v3).await.unwrap();
+    click(&c, "#team-rotate").await;
+    wait_text(&c, "#team-link", "version 3").await;
+    wait_text(&c, "#team-history", "v1").await;
+    let history = text(&c, "#team-history").await;
+    assert!(history.contains("v3") && history.contains("v2") && history.contains("this machine"), "{history}");
+    assert_eq!(server.json(&["kv", "get", &path])["data"]["data"]["value"], v3.as_str());
+    assert_eq!(s.run(&["get", &id]).ok().stdout, v3);
+    wait_gone(&c, ".toast").await;
+    shot(&c, "key-team.png").await;
+}

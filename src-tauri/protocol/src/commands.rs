@@ -52,7 +52,7 @@ commands! {
     // Keys.
     ListKeys = "list_keys" { query: KeyQuery } -> KeyList;
     KeyDetailOf = "key_detail" { id: String } -> KeyDetail;
-    /// The one request carrying a secret into the backend (with `AddAccount`).
+    /// A request carrying a secret into the backend (with `AddAccount` and `RotateShared`).
     AddKey = "add_key" { key: NewKey } -> KeyRecord;
     EditKey = "edit_key" { id: String, edit: KeyEdit } -> KeyRecord;
     RevokeKey = "revoke_key" { id: String } -> KeyRecord;
@@ -91,6 +91,12 @@ commands! {
     RotateKey = "rotate_key" { id: String, consent: bool } -> RotationReport;
     CheckKey = "check_key" { id: String } -> HealthCheck;
     MinisVerify = "minis_verify" { account: String, token: String } -> MinisVerification;
+
+    // The team vault.
+    ShareKey = "share_key" { id: String, account: String } -> KeyRecord;
+    TeamHistoryOf = "team_history" { id: String } -> TeamHistory;
+    /// A shared key's next version; like `AddKey`, it carries a value into the backend.
+    RotateShared = "rotate_shared" { id: String, secret: String } -> KeyRecord;
 
     // Environment files.
     EnvFilePreview = "env_file_preview" { path: String } -> EnvFileView;

@@ -1,12 +1,13 @@
 //! "Add account": provider, name, server URL and credentials. Adding tries the credentials against the
 //! server first (the connection test), so a wrong URL or password is said now, not at the first sync.
-//! The password / key field is cleared whatever the outcome.
+//! The password / key field is cleared whatever the outcome. A team vault (OpenBao) also asks where its
+//! keys live: the KV v2 mount and the prefix.
 
 use crate::components::modal::Modal;
 use crate::ipc;
 use crate::shown::shown;
 use keyden_protocol::commands::*;
-use keyden_protocol::{Account, ErrorReply, NewAccount, ProviderInfo};
+use keyden_protocol::{Account, ErrorReply, NewAccount, ProviderInfo, TeamPlace};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -27,6 +28,7 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
     // Which provider and which of its sign-in methods, by position in the registry's lists.
     let chosen = use_state(|| (0usize, 0usize));
     let (name, url, login, secret) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+    let (mount, prefix) = (use_node_ref(), use_node_ref());
     let error = use_state(|| None::<ErrorReply>);
     let busy = use_state(|| false);
     let info = p.providers.get(chosen.0).cloned();
@@ -48,6 +50,8 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
     };
     let onsubmit = {
         let refs = (name.clone(), url.clone(), login.clone(), secret.clone());
+        let place = (mount.clone(), prefix.clone());
+        let team = info.as_ref().is_some_and(|i| i.capabilities.team);
         let (kind, auth) = (info.as_ref().map(|i| i.kind), method.as_ref().map(|m| m.auth));
         let (error, busy, on_added) = (error.clone(), busy.clone(), p.on_added.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -61,7 +65,8 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
                 auth,
                 login: value(&login),
                 secret: value(&secret),
-                team: None,
+                // Empty fields: the core's defaults (`secret`, `keyden`).
+                team: team.then(|| TeamPlace { mount: value(&place.0), prefix: value(&place.1) }),
             };
             if let Some(s) = secret.cast::<HtmlInputElement>() {
                 s.set_value("");
@@ -81,8 +86,10 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
         })
     };
     let default_url = info.as_ref().and_then(|i| i.default_url.clone());
+    let team = info.as_ref().is_some_and(|i| i.capabilities.team);
     let url_placeholder = match &default_url {
         Some(u) => format!("{u} (default)"),
+        None if team => "https://bao-1:8200, https://bao-2:8200 (the nodes of a cluster)".to_string(),
         None => "http://localhost:9000".to_string(),
     };
     let methods = info.as_ref().map(|i| i.auth_methods.clone()).unwrap_or_default();
@@ -110,6 +117,10 @@ pub fn account_dialog(p: &AccountDialogProps) -> Html {
                     <label class="span-2">{"Server URL"}
                         <input id="a-url" ref={url} required={default_url.is_none()} spellcheck="false" placeholder={url_placeholder} />
                     </label>
+                    if team {
+                        <label>{"KV v2 mount"}<input id="a-mount" ref={mount} spellcheck="false" placeholder="secret" /></label>
+                        <label>{"Prefix"}<input id="a-prefix" ref={prefix} spellcheck="false" placeholder="keyden" /></label>
+                    }
                     if methods.len() > 1 {
                         <label>{"Sign in with"}
                             <select id="a-auth" onchange={on_auth}>

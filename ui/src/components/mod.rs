@@ -11,4 +11,5 @@ pub mod mint_panel;
 pub mod modal;
 pub mod remote_key_dialog;
 pub mod secret_box;
+pub mod team_panel;
 pub mod toast;

@@ -10,6 +10,7 @@ use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::hooks::run_command;
 use crate::ipc;
+use crate::shown::shown;
 use crate::time::{date, now, relative};
 use keyden_protocol::commands::*;
 use keyden_protocol::{Account, MinisTokenState, MinisVerification, ProviderInfo};
@@ -213,7 +214,7 @@ fn account_card(p: &CardProps) -> Html {
                 <dt>{"Server"}</dt><dd><code>{&a.base_url}</code></dd>
                 <dt>{"Signs in with"}</dt><dd>{ match (&method, a.login.is_empty()) {
                     (Some(m), true) => format!("{} (in the keyring)", m.label),
-                    (Some(m), false) => format!("{} · {} (password in the keyring)", m.label, a.login),
+                    (Some(m), false) => format!("{} · {} (secret in the keyring)", m.label, shown(&a.login)),
                     (None, _) => a.auth.as_str().to_string(),
                 } }</dd>
                 if can.sync {
@@ -225,10 +226,14 @@ fn account_card(p: &CardProps) -> Html {
                 }
                 if let Some(err) = &a.last_sync_error {
                     <dt>{"Last attempt"}</dt>
-                    <dd class="sync-error">{format!("{} — {err}", a.last_sync_attempt_at.map(|x| relative(x, t)).unwrap_or_default())}
+                    <dd class="sync-error">{format!("{} — {}", a.last_sync_attempt_at.map(|x| relative(x, t)).unwrap_or_default(), shown(err))}
                         <div class="muted small">{"The key list still works from the mirror."}</div></dd>
                 }
-                <dt>{"Policy"}</dt><dd>{ if a.one_active_secret { "One active secret key per user" } else { "Several active secret keys allowed" } }</dd>
+                if let Some(place) = &a.team {
+                    <dt>{"Team keys"}</dt><dd><code>{format!("{}/{}", place.mount, place.prefix)}</code><span class="muted">{" · values synced into this machine's keyring"}</span></dd>
+                } else {
+                    <dt>{"Policy"}</dt><dd>{ if a.one_active_secret { "One active secret key per user" } else { "Several active secret keys allowed" } }</dd>
+                }
             </dl>
             if can.verify_user_tokens { <MinisCheck account={a.name.clone()} /> }
             <div class="actions">

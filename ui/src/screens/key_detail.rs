@@ -1,4 +1,4 @@
-//! One key: metadata, remote state, health history, audit trail, and the actions — Reveal and Copy
+//! One key: metadata, remote state, its place in the team vault, health history, audit trail, and the actions — Reveal and Copy
 //! (in its `SecretBox`), Edit, Rotate, Check now, Revoke, Delete.
 
 use crate::components::badge::StatusBadge;
@@ -6,6 +6,7 @@ use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::key_history::KeyHistory;
 use crate::components::remote_key_dialog::SecretOnce;
 use crate::components::secret_box::SecretBox;
+use crate::components::team_panel::TeamPanel;
 use crate::components::toast::Toast;
 use crate::context::AppContext;
 use crate::hooks::run_command;
@@ -244,6 +245,8 @@ pub fn key_detail_panel(p: &DetailProps) -> Html {
                 <button class="btn btn-danger" id="delete" onclick={ask(Confirm::Delete)} disabled={active}
                         title={if active { "Revoke the key first; only revoked keys can be deleted" } else { "Delete for good" }}>{"Delete"}</button>
             </div>
+
+            <TeamPanel key_record={k.clone()} now={t_now} on_changed={refresh.clone()} />
 
             <h3 class="row">{"Health"}<span class="spacer" />
                 <button class="btn btn-ghost" id="check-now" onclick={on_check} disabled={*checking}>{crate::components::icon::Icon::Pulse.view()}{ if *checking { "Checking…" } else { "Check now" } }</button>
