@@ -143,6 +143,14 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     bob.sync();
     let stopped = bob.run(&["--json", "get", &id]);
     assert_eq!((stopped.code, stopped.error_code()), (1, "key_revoked".to_string()), "{stopped:?}");
+    let exec = bob.run(&["--json", "exec", "--env", &format!("STRIPE={id}"), "--", "true"]);
+    assert_eq!((exec.code, exec.error_code()), (1, "key_revoked".to_string()), "{exec:?}");
+
+    // Delete after revoke takes the entry and every version off the server; Bob's copy is marked gone.
+    alice.run(&["keys", "delete", &id, "--yes"]).ok();
+    assert!(!server.bao(&["kv", "metadata", "get", &path]).status.success(), "the entry is still there");
+    assert_eq!(bob.sync()["gone"], 1);
+    assert_eq!(bob.run(&["--json", "keys", "show", &id]).ok().json()["key"]["remote_state"], "gone");
 
     // Sealed, then stopped: clear errors, the mirror intact.
     server.seal();
