@@ -100,7 +100,7 @@ impl Providers<'_> {
     /// Edits the title (remote first for a linked key) and notes.
     pub async fn edit_key(&self, name: &str, edit: KeyEdit) -> Result<KeyRecord, ProviderError> {
         let key = self.vault.resolve(name).await?;
-        if let (true, Some(title)) = (crate::team::is_shared(&key), edit.title.as_deref()) {
+        if let (true, Some(title)) = (super::openbao::layout::is_shared(&key), edit.title.as_deref()) {
             let title = validate::title(title)?;
             if title != key.title {
                 self.team_update(&KeyRecord { title, ..key.clone() }).await?;
@@ -133,9 +133,9 @@ impl Providers<'_> {
         if key.status == KeyStatus::Revoked {
             return Err(VaultError::AlreadyRevoked(key.title).into());
         }
-        if crate::team::is_shared(&key) {
+        if super::openbao::layout::is_shared(&key) {
             // Every member's copy stops serving it at their next sync.
-            self.team_update(&crate::team::revoked(&key)).await?;
+            self.team_update(&super::openbao::layout::revoked(&key)).await?;
         }
         if let Some(session) = self.link(&key).await? {
             let remote_id = key.remote_id.clone().unwrap_or_default();
@@ -164,7 +164,7 @@ impl Providers<'_> {
         if key.status != KeyStatus::Revoked {
             return Err(VaultError::NotRevoked(key.title).into());
         }
-        if crate::team::is_shared(&key) {
+        if super::openbao::layout::is_shared(&key) {
             self.team_delete(&key).await?;
         }
         if let Some(session) = self.link(&key).await? {

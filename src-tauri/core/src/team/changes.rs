@@ -7,7 +7,7 @@ use crate::providers::openbao::session::with_token;
 use crate::providers::openbao::Session;
 use crate::providers::{ProviderError, Providers};
 use crate::secret::SecretValue;
-use keyden_protocol::{KeyRecord, KeyStatus, TeamHistory, TeamLink, TeamVersion};
+use keyden_protocol::{KeyRecord, TeamHistory, TeamLink, TeamVersion};
 
 impl Providers<'_> {
     async fn linked(&self, key: &KeyRecord) -> Result<(Session<'_>, TeamLink, String), ProviderError> {
@@ -85,14 +85,4 @@ impl Providers<'_> {
         versions.sort_by_key(|v| std::cmp::Reverse(v.version));
         Ok(TeamHistory { key_id: key.id, account: link.account, server_version: meta.current_version, versions })
     }
-}
-
-/// Whether a local change to `key` must reach the team first.
-pub fn is_shared(key: &KeyRecord) -> bool {
-    key.team.is_some() && key.remote_state != Some(keyden_protocol::RemoteState::Gone)
-}
-
-/// The status the team sees after a local revoke.
-pub fn revoked(key: &KeyRecord) -> KeyRecord {
-    KeyRecord { status: KeyStatus::Revoked, ..key.clone() }
 }

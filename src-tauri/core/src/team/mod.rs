@@ -13,5 +13,18 @@ mod changes;
 mod share;
 mod sync;
 
-pub use changes::{is_shared, revoked};
 pub use sync::SYNC_CONCURRENCY;
+
+use crate::providers::openbao::Session;
+use crate::providers::{registry, ProviderError, Providers};
+
+impl Providers<'_> {
+    /// The team account `name`, signed in lazily; an error when its provider is not a team vault.
+    pub async fn team_session(&self, name: &str) -> Result<Session<'_>, ProviderError> {
+        let row = self.account(name).await?;
+        if !registry::get(row.account.provider).info().capabilities.team {
+            return Err(ProviderError::not_capable(&row.account, "it is not a team vault"));
+        }
+        Ok(Session::new(self, row))
+    }
+}

@@ -70,6 +70,16 @@ pub fn usable_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// Whether a local change to `key` must reach the team first.
+pub fn is_shared(key: &KeyRecord) -> bool {
+    key.team.is_some() && key.remote_state != Some(keyden_protocol::RemoteState::Gone)
+}
+
+/// The status the team sees after a local revoke.
+pub fn revoked(key: &KeyRecord) -> KeyRecord {
+    KeyRecord { status: KeyStatus::Revoked, ..key.clone() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

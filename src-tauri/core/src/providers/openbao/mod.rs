@@ -10,7 +10,6 @@ pub mod session;
 use super::provider::{Provider, Verified};
 use super::{ProviderError, Providers};
 use crate::secret::SecretValue;
-use crate::store::AccountRow;
 use async_trait::async_trait;
 use keyden_protocol::{Account, AccountAuth, AuthMethod, Capabilities, ProviderInfo, ProviderKind};
 pub use session::Session;
@@ -77,16 +76,5 @@ impl Provider for OpenBao {
             actor: issued.display_name,
             session_expires: (issued.ttl > 0).then_some((now + issued.ttl, issued.ttl)),
         })
-    }
-}
-
-impl Providers<'_> {
-    /// The team account `name`, signed in lazily; an error when its provider is not a team vault.
-    pub async fn team_session(&self, name: &str) -> Result<Session<'_>, ProviderError> {
-        let row: AccountRow = self.account(name).await?;
-        if !super::registry::get(row.account.provider).info().capabilities.team {
-            return Err(ProviderError::not_capable(&row.account, "it is not a team vault"));
-        }
-        Ok(Session::new(self, row))
     }
 }
