@@ -245,7 +245,7 @@ impl<'a> Bao<'a> {
             Err(ProviderError::RemoteMissing { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
-        entry(&self.service, answer).map(Some)
+        entry(&self.service, answer)
     }
 
     /// Writes a new version with check-and-set `cas` (0: only if it does not exist); the new version.
@@ -372,8 +372,10 @@ fn issued(service: &str, mut a: Answer) -> Result<Issued, ProviderError> {
     })
 }
 
-/// A KV v2 read; the body holding the value is wiped once read.
-fn entry(service: &str, mut a: Answer) -> Result<Entry, ProviderError> {
+/// A KV v2 read; the body holding the value is wiped once read. An entry whose value Keyden cannot
+/// hold (none, not text, empty, over the vault's size limit, a NUL byte) is `None`: one teammate's odd
+/// entry is skipped, it does not stop everyone's sync.
+fn entry(service: &str, mut a: Answer) -> Result<Option<Entry>, ProviderError> {
     #[derive(Deserialize)]
     struct Meta {
         version: u64,
@@ -393,19 +395,20 @@ fn entry(service: &str, mut a: Answer) -> Result<Entry, ProviderError> {
     a.body.zeroize();
     let inner = parsed?.data;
     let value = match inner.data.as_ref().and_then(|d| d.get("value")) {
-        Some(Value::String(s)) => s.clone(),
-        _ => {
-            return Err(ProviderError::Malformed {
-                service: service.to_string(),
-                reason: "the entry has no \"value\" text (not written by Keyden?)".into(),
-            })
-        }
+        Some(Value::String(s)) => SecretValue::from_input(s.clone().into_bytes()),
+        _ => Err(crate::secret::SecretError::Empty),
     };
-    Ok(Entry {
-        value: SecretValue::from_stored(value),
-        version: inner.metadata.version,
-        custom: inner.metadata.custom_metadata.unwrap_or_default(),
-    })
+    match value {
+        Ok(value) => Ok(Some(Entry {
+            value,
+            version: inner.metadata.version,
+            custom: inner.metadata.custom_metadata.unwrap_or_default(),
+        })),
+        Err(e) => {
+            tracing::warn!(%service, version = inner.metadata.version, "an entry Keyden cannot hold: {e}");
+            Ok(None)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -428,6 +431,22 @@ mod tests {
         assert_eq!(code(404, "{}"), "remote_key_missing");
         assert_eq!(code(500, r#"{"errors":["local node not active"]}"#), "provider_error");
         assert!(judge("S", answer(204, "")).is_ok());
+    }
+
+    #[test]
+    fn an_entry_keyden_cannot_hold_is_skipped_not_fatal() {
+        let read = |data: &str| {
+            let body = format!(r#"{{"data":{{"data":{data},"metadata":{{"version":3}}}}}}"#);
+            entry("S", answer(200, &body))
+        };
+        let ok = read(r#"{"value":"sk_1"}"#).unwrap().unwrap();
+        assert_eq!((ok.value.expose(), ok.version), ("sk_1", 3));
+        let huge = format!(r#"{{"value":"{}"}}"#, "x".repeat(crate::secret::MAX_SECRET_BYTES + 1));
+        for odd in [r#"{"other":"x"}"#, r#"{"value":7}"#, r#"{"value":""}"#, "null", huge.as_str()] {
+            assert!(read(odd).unwrap().is_none(), "{odd}");
+        }
+        let cut = entry("S", answer(200, "{\"data\":")).err().expect("a cut body is an error");
+        assert_eq!(crate::Coded::code(&cut), "provider_malformed");
     }
 
     #[test]
