@@ -8,7 +8,11 @@
 #     reported by the app itself (KEYDEN_STARTUP_PROBE=exit prints the wall clock, then quits);
 #  4. secrets where code runs (scripts/env-bench.sh): `run` overhead, masking throughput against a
 #     pipe, `scan` against `rg -F`, `env import` of 500 lines with 50 secrets;
-#  5. sizes: app and CLI binaries, .deb and .rpm, the wasm.
+#  5. the team vault: the first sync of 10,000 entries from a real OpenBao dev server and an incremental
+#     sync with 10 changed, each against a bare HTTP client doing the same KV reads at the same
+#     concurrency; Keyden's and the server's memory; gnome-keyring's growing cost per item write, which
+#     is why bulk writes go into packs;
+#  6. sizes: app and CLI binaries, .deb and .rpm, the wasm.
 # Builds the release CLI and app first; sizes of .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +72,13 @@ scripts/with-keyring.sh cargo run -q --release -p keyden-core --example signer_s
 
 echo; echo "== mirror sync of 10,000 keys from a local Medusa-paging server, floor: bare bulk insert"
 RUNS=$runs cargo bench -q -p keyden-core --bench sync 2>&1 | grep -vE "^(running|test result|$)"
+
+echo; echo "== team vault: sync of 10,000 entries from a real OpenBao dev server, floor: a bare HTTP client"
+bao=$(tests/openbao/setup.sh)
+KEYDEN_BIN=$root/target/release/keyden KEYDEN_BAO_BIN=$bao RUNS=$(( runs < 3 ? runs : 3 )) \
+  scripts/with-keyring.sh cargo bench -q -p keyden-core --bench team_sync 2>&1 | grep -vE "dbus-daemon|^(running|test result|$)"
+echo; echo "== gnome-keyring: cost per item write as it fills, against one packed bulk write"
+scripts/with-keyring.sh cargo run -q --release -p keyden-core --example keyring_writes -- 1000 2>&1 | grep -v dbus-daemon
 
 echo; echo "== secrets where code runs: run, masking, scan, env import"
 RUNS=30 scripts/env-bench.sh

@@ -133,6 +133,11 @@ path "secret/metadata/keyden*" { capabilities = ["read", "list"] }"#;
             .count()
     }
 
+    /// The server's process id (its memory is read from `/proc`).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     pub fn seal(&self) {
         self.ok(&["operator", "seal"]);
     }

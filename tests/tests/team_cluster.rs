@@ -57,8 +57,11 @@ fn the_leader_killed_mid_sync_costs_no_key() {
     assert!(out.status.success(), "the sync failed: {}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report[0]["added"], KEYS, "{report}");
-    let new_leader = cluster.leader().expect("a new leader");
-    assert_ne!(new_leader, leader);
+    // The nodes' view of who leads can lag the election that served the reads: wait for it.
+    assert!(
+        wait_until(Duration::from_secs(60), || cluster.leader().is_some_and(|l| l != leader)),
+        "no new leader is reported"
+    );
 
     // Every key once, none lost, none duplicated; the values are the ones written.
     let listed = s.run(&["--json", "keys", "list"]).ok().json();
@@ -82,8 +85,8 @@ fn the_leader_killed_mid_sync_costs_no_key() {
     let mut err = std::io::stderr().lock();
     writeln!(
         err,
-        "figures: sync of {KEYS} keys with the leader killed after {} reads: {:.2} s in all (most of it writing \
-         the values into the keyring); the remaining reads done {:.2} s after the kill; an incremental sync \
+        "figures: sync of {KEYS} keys with the leader killed after {} reads: {:.2} s in all (the reads, then the \
+         values into the keyring in packs); the remaining reads done {:.2} s after the kill; an incremental sync \
          afterwards on two nodes: {:.2} s",
         KEYS / 5,
         total.as_secs_f64(),

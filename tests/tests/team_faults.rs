@@ -104,3 +104,37 @@ fn a_token_past_half_its_life_is_renewed_not_replaced() {
     let after = ttl(&server).unwrap();
     assert!(after >= 4, "renew-self extended it: ttl {after}");
 }
+
+#[test]
+#[ignore = "needs the OpenBao server binary (tests/openbao/setup.sh); scripts/test.sh runs it"]
+fn a_sync_on_a_terminal_shows_its_progress_and_a_pipe_gets_only_the_summary() {
+    let server = BaoServer::dev();
+    seed(&server, 60);
+    let s = member();
+    let add = ["--json", "accounts", "add", "openbao", "--name", "team", "--url", &server.addr, "--token-stdin"];
+    s.run_with_stdin(&add, keyden_tests::openbao::ROOT_TOKEN.as_bytes()).ok();
+
+    // On a terminal (a pty from util-linux `script`): the count as it goes, then a cleared line.
+    let c = s.command(&["sync", "team"]);
+    let quote = |a: &std::ffi::OsStr| format!("'{}'", a.to_string_lossy().replace('\'', r"'\''"));
+    let line = std::iter::once(c.get_program()).chain(c.get_args()).map(quote).collect::<Vec<_>>().join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-qefc", &line, "/dev/null"])
+        .envs(c.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    for shown in
+        ["\rteam: 0/60 keys", "\rteam: 50/60 keys", "\rteam: 60/60 keys", "\r\x1b[2KSynced 'team': 60 remote keys"]
+    {
+        assert!(screen.contains(shown), "{shown:?} not in {screen:?}");
+    }
+
+    // Through a pipe: the summary alone, and with --json nothing but the report.
+    server.ok(&["kv", "put", "secret/keyden/key_f000", "value=fault_value_new"]);
+    let piped = s.run(&["sync", "team"]).ok();
+    assert!(!piped.stderr.contains("keys\r") && !piped.stderr.contains("/60"), "{piped:?}");
+    assert!(piped.stdout.starts_with("Synced 'team': 60 remote keys — 0 new, 1 changed"), "{piped:?}");
+}

@@ -170,12 +170,19 @@ pub async fn sync(p: &Providers<'_>, account: Option<String>, json: bool) -> Res
     let mut reports: Vec<SyncReport> = Vec::new();
     let mut first_error = None;
     for name in names {
+        let shown = std::cell::Cell::new(false);
         let progress = |fetched: u64, total: u64| {
             if !json && std::io::stderr().is_terminal() {
                 eprint!("\r{}: {fetched}/{total} keys", crate::output::clean(&name));
+                shown.set(true);
             }
         };
-        match p.sync(&name, progress).await {
+        let synced = p.sync(&name, progress).await;
+        if shown.get() {
+            // The progress line is rewritten in place; clear it so the summary starts on a clean line.
+            eprint!("\r\x1b[2K");
+        }
+        match synced {
             Ok(r) => reports.push(r),
             Err(e) => {
                 let f = Failure::from(e);

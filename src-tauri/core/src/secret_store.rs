@@ -1,7 +1,9 @@
 //! The OS keyring: the only place a secret value is ever stored.
 //!
 //! Each secret is its own entry: service `keyden`, user = the key's id, label = the key's title, so the
-//! OS's own tools (Keychain Access, Credential Manager, Seahorse, `secret-tool`) show it.
+//! OS's own tools (Keychain Access, Credential Manager, Seahorse, `secret-tool`) show it. The exception,
+//! on Linux only: a bulk write of many values (a team's first sync) goes into packs of many values per
+//! item, because gnome-keyring's cost per write grows with its item count (see `packs`).
 //! [`SecretStore`] is the seam; [`OsKeyring`] is the real thing; [`MemoryStore`] serves unit tests and
 //! benches that must not depend on a running Secret Service.
 
@@ -119,6 +121,28 @@ fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
 }
 
 impl SecretStore for OsKeyring {
+    /// On Linux: the item with its label in one call (the keyring crate takes two, and each is a
+    /// rewrite of gnome-keyring's whole file), then the id's old value taken out of its pack.
+    #[cfg(target_os = "linux")]
+    fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
+        let one = [NewEntry { id, label, secret }];
+        match bulk::put_many(&self.service, &one) {
+            Err(bulk::Failed { vanished: true, .. }) => {
+                tracing::warn!("the Secret Service went away during a call; trying once more");
+                bulk::put_many(&self.service, &one).map_err(|f| f.error)?;
+            }
+            Err(f) => return Err(f.error),
+            Ok(()) => {}
+        }
+        // The own item now wins over a pack; the old value leaves its pack so that it does not
+        // linger, and the write above already stands if that fails.
+        if let Err(e) = packs::forget(&self.service, id) {
+            tracing::warn!(key = id, error = %e, "an older value of this key is still in a keyring pack");
+        }
+        Ok(())
+    }
+
+    #[cfg(not(target_os = "linux"))]
     fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
         let entry = self.entry(id)?;
         once_more(|| entry.set_password(secret.expose())).map_err(|e| map_error(id, e))?;
@@ -134,6 +158,9 @@ impl SecretStore for OsKeyring {
         let entry = self.entry(id)?;
         match once_more(|| entry.get_password()) {
             Ok(v) => Ok(Some(SecretValue::from_stored(v))),
+            #[cfg(target_os = "linux")]
+            Err(::keyring::Error::NoEntry) => packs::get(&self.service, id),
+            #[cfg(not(target_os = "linux"))]
             Err(::keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(id, e)),
         }
@@ -143,11 +170,14 @@ impl SecretStore for OsKeyring {
     /// away; either way the entry is gone.
     fn remove(&self, id: &str) -> Result<bool, KeyringError> {
         let entry = self.entry(id)?;
-        match once_more(|| entry.delete_credential()) {
-            Ok(()) => Ok(true),
-            Err(::keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(map_error(id, e)),
-        }
+        let own = match once_more(|| entry.delete_credential()) {
+            Ok(()) => true,
+            Err(::keyring::Error::NoEntry) => false,
+            Err(e) => return Err(map_error(id, e)),
+        };
+        #[cfg(target_os = "linux")]
+        let own = packs::forget(&self.service, id)? || own;
+        Ok(own)
     }
 
     /// On Linux: one Secret Service session and one search for all of Keyden's items, instead of a
@@ -204,6 +234,9 @@ fn vanished(e: &::keyring::Error) -> bool {
 }
 
 #[cfg(target_os = "linux")]
+mod packs;
+
+#[cfg(target_os = "linux")]
 mod bulk {
     use super::{KeyringError, NewEntry, SecretValue};
     use dbus_secret_service::{EncryptionType, SecretService};
@@ -228,7 +261,7 @@ mod bulk {
         }
     }
 
-    fn fail(e: dbus_secret_service::Error) -> KeyringError {
+    pub(super) fn fail(e: dbus_secret_service::Error) -> KeyringError {
         match e {
             dbus_secret_service::Error::Locked | dbus_secret_service::Error::Prompt => {
                 KeyringError::Locked(e.to_string())
@@ -253,6 +286,10 @@ mod bulk {
         let mut by_id = HashMap::new();
         for item in found.unlocked.iter().chain(found.locked.iter()) {
             let attrs = item.get_attributes().map_err(fail)?;
+            if attrs.contains_key(super::packs::PACK_ATTR) {
+                super::packs::read_into(item, &wanted, &mut by_id)?;
+                continue;
+            }
             let Some(user) = attrs.get("username").filter(|u| wanted.contains(u.as_str())) else { continue };
             let bytes = item.get_secret().map_err(fail)?;
             let text = String::from_utf8(bytes).map_err(|_| KeyringError::BadEncoding(user.clone()))?;
@@ -266,7 +303,9 @@ mod bulk {
         if !found.locked.is_empty() {
             ss.unlock_all(&found.locked.iter().collect::<Vec<_>>()).map_err(|e| KeyringError::Locked(e.to_string()))?;
         }
-        let Some(item) = found.unlocked.first().or(found.locked.first()) else { return Ok(None) };
+        let Some(item) = found.unlocked.first().or(found.locked.first()) else {
+            return super::packs::get_in(ss, service, id);
+        };
         let bytes = item.get_secret().map_err(fail)?;
         let text = String::from_utf8(bytes).map_err(|_| KeyringError::BadEncoding(id.to_string()))?;
         Ok(Some(SecretValue::from_stored(text)))
@@ -283,6 +322,9 @@ mod bulk {
                 vanished: false,
                 error: KeyringError::Locked(e.to_string()),
             })?;
+        }
+        if entries.len() >= super::packs::PACK_FROM {
+            return super::packs::write(&collection, service, entries).map_err(|(at, e)| Failed::new(at, e));
         }
         for (i, e) in entries.iter().enumerate() {
             let attributes = HashMap::from([

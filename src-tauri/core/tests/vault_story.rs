@@ -77,3 +77,79 @@ fn a_bulk_write_is_read_back_by_the_keyring_crate_in_both_bulk_read_paths() {
         assert!(keyring.remove(id).unwrap());
     }
 }
+
+/// The pack items holding any of `needles` in their secret, read straight from the Secret Service.
+fn packs_holding(needles: &[&str]) -> (usize, usize) {
+    use dbus_secret_service::{EncryptionType, SecretService};
+    let ss = SecretService::connect(EncryptionType::Dh).unwrap();
+    let found = ss.search_items(std::collections::HashMap::from([("service", "keyden")])).unwrap();
+    let packs: Vec<_> =
+        found.unlocked.iter().filter(|i| i.get_attributes().unwrap().contains_key("keyden_pack")).collect();
+    let holding = packs
+        .iter()
+        .filter(|p| {
+            let text = String::from_utf8(p.get_secret().unwrap()).unwrap();
+            needles.iter().any(|n| text.contains(n))
+        })
+        .count();
+    (packs.len(), holding)
+}
+
+#[test]
+fn a_large_bulk_write_goes_into_packs_and_a_rewritten_or_removed_value_leaves_its_pack() {
+    use keyden_core::secret_store::NewEntry;
+    keyden_tests::require_private_keyring();
+    let keyring = OsKeyring::default();
+    let tag = std::process::id();
+    // Just over the bulk size that packs (64): one item for all; the split is unit-tested in `packs`.
+    let ids: Vec<String> = (0..70).map(|i| format!("key_pack_{tag}_{i:03}")).collect();
+    let values: Vec<SecretValue> = (0..70).map(|i| secret(&format!("tok_pack_{tag}_{i:03}_value"))).collect();
+    let entries: Vec<NewEntry<'_>> =
+        ids.iter().zip(&values).map(|(id, v)| NewEntry { id, label: "Pack", secret: v }).collect();
+    let (before, _) = packs_holding(&[]);
+    keyring.put_many(&entries).map_err(|(i, e)| format!("entry {i}: {e}")).unwrap();
+    assert_eq!(packs_holding(&[]).0 - before, 1, "70 values, one item");
+
+    // Read back one by one (the per-id fallback), all at once, and a few through the per-id bulk path.
+    assert_eq!(keyring.get(&ids[7]).unwrap().unwrap().expose(), values[7].expose());
+    assert_eq!(keyring.get(&ids[69]).unwrap().unwrap().expose(), values[69].expose());
+    let all = keyring.get_many(&ids).unwrap();
+    assert!(all.iter().zip(&values).all(|(got, want)| got.as_ref().map(|g| g.expose()) == Some(want.expose())));
+    let few = keyring.get_many(&[ids[3].clone(), format!("key_pack_{tag}_missing")]).unwrap();
+    assert_eq!(few[0].as_ref().map(|v| v.expose()), Some(values[3].expose()));
+    assert!(few[1].is_none());
+
+    // A new value (a rotation) gets its own item, and the old one leaves the pack.
+    keyring.put(&ids[5], "Pack", &secret(&format!("tok_pack_{tag}_005_rotated"))).unwrap();
+    assert_eq!(keyring.get(&ids[5]).unwrap().unwrap().expose(), format!("tok_pack_{tag}_005_rotated"));
+    assert_eq!(
+        keyring.get_many(&ids[..6]).unwrap()[5].as_ref().unwrap().expose(),
+        format!("tok_pack_{tag}_005_rotated")
+    );
+    assert_eq!(packs_holding(&[values[5].expose()]).1, 0, "the rotated value is gone from its pack");
+
+    // A removed key is gone from the keyring, its pack included; its neighbours are untouched.
+    assert!(keyring.remove(&ids[6]).unwrap());
+    assert!(keyring.get(&ids[6]).unwrap().is_none());
+    assert_eq!(packs_holding(&[values[6].expose()]).1, 0);
+    assert!(!keyring.remove(&ids[6]).unwrap(), "nothing left to remove");
+    assert_eq!(keyring.get(&ids[8]).unwrap().unwrap().expose(), values[8].expose());
+
+    // A removed id packed again (a team entry deleted, then shared anew under the same name): the new
+    // pack holds it, though the old one still names it.
+    let again: Vec<String> =
+        std::iter::once(ids[6].clone()).chain((0..63).map(|i| format!("key_pack2_{tag}_{i:02}"))).collect();
+    let renewed = secret(&format!("tok_pack_{tag}_006_again"));
+    let entries: Vec<NewEntry<'_>> = again.iter().map(|id| NewEntry { id, label: "Pack", secret: &renewed }).collect();
+    keyring.put_many(&entries).unwrap();
+    assert_eq!(keyring.get(&ids[6]).unwrap().unwrap().expose(), renewed.expose());
+    assert_eq!(keyring.get_many(&ids[..7]).unwrap()[6].as_ref().unwrap().expose(), renewed.expose());
+
+    // Removing every member deletes the packs themselves.
+    for id in ids.iter().chain(&again[1..]) {
+        keyring.remove(id).unwrap();
+    }
+    assert_eq!(packs_holding(&[]).0, before, "emptied packs are deleted");
+    assert!(keyring.get_many(&ids).unwrap().iter().all(Option::is_none));
+    assert!(keyring.get(&ids[6]).unwrap().is_none());
+}

@@ -1,0 +1,191 @@
+//! Packs: many values in one Secret Service item, for bulk writes.
+//!
+//! gnome-keyring rewrites its whole collection file on every item it creates, so a write costs in
+//! proportion to the items already there: measured here 16 ms per write at 500 items, 143 ms at 3,000
+//! (`examples/keyring_writes.rs`). One item per value makes the first sync of a team's 10,000 keys a
+//! quadratic ~40 minutes. A bulk write of many values (a team sync, a large import) therefore stores
+//! them as packs of up to [`PACK_ENTRIES`] values: one item each, its secret a JSON object
+//! `{id: value}`, one `packed:<id>` attribute per member so that a single search finds a member's pack.
+//!
+//! The rules that keep one place authoritative for each id:
+//! - a value's own item (the `keyring` crate's entry) wins over a pack;
+//! - writing an id's own item or removing an id takes its value out of its pack (an emptied pack is
+//!   deleted), so a rotated or deleted value never lingers in the keyring.
+//!
+//! Every write to gnome-keyring costs a rewrite of its file, so each operation here makes as few as it
+//! can: a pack is created in one call, and taking a value out of it is one `set_secret`.
+//!
+//! Packs are written only for ids new to the keyring (the vault's bulk add of new rows).
+
+use super::bulk::fail;
+use super::{KeyringError, NewEntry, SecretValue};
+use dbus_secret_service::{Collection, EncryptionType, Item, SecretService};
+use std::collections::HashMap;
+use zeroize::Zeroizing;
+
+/// A bulk write of at least this many values is packed; smaller ones stay one item per value, where
+/// the OS's tools (`secret-tool lookup`, Seahorse) show each under its key's title.
+pub const PACK_FROM: usize = 64;
+/// Values per pack, and a bound on a pack's size (values are at most 64 KiB each).
+pub const PACK_ENTRIES: usize = 256;
+pub const PACK_BYTES: usize = 256 * 1024;
+/// The attribute that marks an item as a pack (its value: the pack's name).
+pub const PACK_ATTR: &str = "keyden_pack";
+
+pub fn member_attr(id: &str) -> String {
+    format!("packed:{id}")
+}
+
+/// Splits entries into packs by count and size.
+pub fn split<'e, 'a>(entries: &'e [NewEntry<'a>]) -> Vec<&'e [NewEntry<'a>]> {
+    let mut packs = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        let size = e.id.len() + e.secret.expose().len();
+        if i > start && (i - start == PACK_ENTRIES || bytes + size > PACK_BYTES) {
+            packs.push(&entries[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < entries.len() {
+        packs.push(&entries[start..]);
+    }
+    packs
+}
+
+/// The members of a pack's secret. The raw bytes and the JSON text are wiped after parsing; each
+/// value moves into a [`SecretValue`] without a copy.
+fn decode(raw: Vec<u8>) -> Result<HashMap<String, SecretValue>, KeyringError> {
+    let raw = Zeroizing::new(raw);
+    let map: HashMap<String, String> =
+        serde_json::from_slice(&raw).map_err(|_| KeyringError::BadEncoding("a pack of team values".into()))?;
+    Ok(map.into_iter().map(|(id, v)| (id, SecretValue::from_stored(v))).collect())
+}
+
+fn encode<'a>(members: impl Iterator<Item = (&'a str, &'a str)>) -> Zeroizing<Vec<u8>> {
+    let map: HashMap<&str, &str> = members.collect();
+    Zeroizing::new(serde_json::to_vec(&map).expect("a map of strings serializes"))
+}
+
+fn attributes<'a>(service: &'a str, name: &'a str, members: &'a [String]) -> HashMap<&'a str, &'a str> {
+    let mut attrs = HashMap::from([("service", service), (PACK_ATTR, name)]);
+    attrs.extend(members.iter().map(|m| (m.as_str(), "1")));
+    attrs
+}
+
+/// Writes `entries` as packs in the given collection; on failure, how many entries were written.
+pub fn write(
+    collection: &Collection<'_>,
+    service: &str,
+    entries: &[NewEntry<'_>],
+) -> Result<(), (usize, dbus_secret_service::Error)> {
+    let mut done = 0;
+    for pack in split(entries) {
+        // Named after its first member: ids are unique, so pack names are.
+        let name = format!("{}+{}", pack[0].id, pack.len());
+        let members: Vec<String> = pack.iter().map(|e| member_attr(e.id)).collect();
+        let secret = encode(pack.iter().map(|e| (e.id, e.secret.expose())));
+        let label = format!("Keyden: {} team values (one pack)", pack.len());
+        collection
+            .create_item(&label, attributes(service, &name, &members), &secret, false, "application/json")
+            .map_err(|e| (done, e))?;
+        done += pack.len();
+    }
+    Ok(())
+}
+
+/// The packs that name `id` as a member. Usually one; an id taken out of a pack keeps its attribute
+/// there (rewriting the attributes would cost another write of the whole keyring), so an id packed
+/// again later may be named by an older pack too — the secret says which one holds it.
+fn naming<'s>(ss: &'s SecretService, service: &str, id: &str) -> Result<Vec<Item<'s>>, KeyringError> {
+    let member = member_attr(id);
+    let found = ss.search_items(HashMap::from([("service", service), (member.as_str(), "1")])).map_err(fail)?;
+    if !found.locked.is_empty() {
+        ss.unlock_all(&found.locked.iter().collect::<Vec<_>>()).map_err(|e| KeyringError::Locked(e.to_string()))?;
+    }
+    Ok(found.unlocked.into_iter().chain(found.locked).collect())
+}
+
+/// The value of `id` if a pack holds it.
+pub fn get(service: &str, id: &str) -> Result<Option<SecretValue>, KeyringError> {
+    let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+    get_in(&ss, service, id)
+}
+
+pub fn get_in(ss: &SecretService, service: &str, id: &str) -> Result<Option<SecretValue>, KeyringError> {
+    for item in naming(ss, service, id)? {
+        if let Some(value) = decode(item.get_secret().map_err(fail)?)?.remove(id) {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+/// Takes `id` out of the packs holding it (one write each; an emptied pack is deleted); `Ok(true)`
+/// when one held it. A pack that names it but no longer holds it is left alone.
+pub fn forget(service: &str, id: &str) -> Result<bool, KeyringError> {
+    let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+    let mut held = false;
+    for item in naming(&ss, service, id)? {
+        let mut members = decode(item.get_secret().map_err(fail)?)?;
+        if members.remove(id).is_none() {
+            continue;
+        }
+        held = true;
+        if members.is_empty() {
+            item.delete().map_err(fail)?;
+        } else {
+            let secret = encode(members.iter().map(|(k, v)| (k.as_str(), v.expose())));
+            item.set_secret(&secret, "application/json").map_err(fail)?;
+        }
+    }
+    Ok(held)
+}
+
+/// Adds a pack's members that are wanted and not already found (own items win) to `by_id`.
+pub fn read_into(
+    item: &Item<'_>,
+    wanted: &std::collections::HashSet<&str>,
+    by_id: &mut HashMap<String, SecretValue>,
+) -> Result<(), KeyringError> {
+    for (id, value) in decode(item.get_secret().map_err(fail)?)? {
+        if wanted.contains(id.as_str()) {
+            by_id.entry(id).or_insert(value);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sizes(values: &[SecretValue]) -> Vec<usize> {
+        let ids: Vec<String> = (0..values.len()).map(|i| format!("id{i:05}")).collect();
+        let entries: Vec<NewEntry<'_>> =
+            ids.iter().zip(values).map(|(id, secret)| NewEntry { id, label: "x", secret }).collect();
+        split(&entries).iter().map(|p| p.len()).collect()
+    }
+
+    #[test]
+    fn packs_close_at_their_count_or_their_size_and_never_come_out_empty() {
+        let small: Vec<_> = (0..600).map(|i| SecretValue::from_stored(format!("v{i}"))).collect();
+        assert_eq!(sizes(&small), [256, 256, 88]);
+        // 40 KiB values: six fit under 256 KiB.
+        let big: Vec<_> = (0..13).map(|_| SecretValue::from_stored("x".repeat(40 * 1024))).collect();
+        assert_eq!(sizes(&big), [6, 6, 1]);
+        // One value larger than a pack's budget still gets a pack of its own.
+        let huge = vec![SecretValue::from_stored("y".repeat(300 * 1024)), SecretValue::from_stored("z".into())];
+        assert_eq!(sizes(&huge), [1, 1]);
+        assert!(sizes(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_pack_secret_round_trips_and_a_damaged_one_is_a_clear_error() {
+        let secret = encode([("a", "one"), ("b", "tw\"o")].into_iter());
+        let back = decode(secret.to_vec()).unwrap();
+        assert_eq!(back["b"].expose(), "tw\"o");
+        assert!(matches!(decode(b"{not json".to_vec()), Err(KeyringError::BadEncoding(_))));
+    }
+}
