@@ -7,7 +7,9 @@
 //! - incremental sync after 10 entries changed — floor: LIST + one metadata read per entry + 10 data
 //!   reads (the KV v2 API has no "changed since": a version is only seen by asking each entry).
 //!
-//! Also printed: the peak RSS of Keyden (GNU time) and the bao server's RSS (from /proc).
+//! Also printed: the peak RSS of Keyden (GNU time), the bao server's RSS (from /proc), and the CPU
+//! seconds Keyden, the server and gnome-keyring-daemon spent on each sync and floor — on a small
+//! machine the three share the cores, so a sync's wall time is mostly theirs added up.
 //! Needs `KEYDEN_BAO_BIN` and a private Secret Service; scripts/bench.sh runs it:
 //!   KEYDEN_BIN=target/release/keyden KEYDEN_BAO_BIN=$(tests/openbao/setup.sh) \
 //!     scripts/with-keyring.sh cargo bench -p keyden-core --bench team_sync     (KEYS=…, RUNS=…)
@@ -37,6 +39,45 @@ fn proc_mib(pid: u32, field: &str) -> f64 {
         .find_map(|l| l.strip_prefix(field)?.trim().strip_suffix("kB")?.trim().parse().ok())
         .unwrap_or(0.0);
     kb / 1024.0
+}
+
+/// CPU seconds (user + system) a process has used so far.
+fn cpu(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    let ticks = f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0);
+    ticks / clock_ticks()
+}
+
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        let out = Command::new("getconf").arg("CLK_TCK").output().expect("getconf runs");
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(100.0)
+    })
+}
+
+/// This session's gnome-keyring-daemon: the one whose keyring files are under KEYDEN_KEYRING_HOME.
+fn keyring_daemon() -> Option<u32> {
+    let home = std::env::var("KEYDEN_KEYRING_HOME").ok()?;
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+        (comm.trim() == "gnome-keyring-d" && String::from_utf8_lossy(&environ).contains(&home)).then_some(pid)
+    })
+}
+
+/// CPU seconds used while `f` ran: (this process, the server, the keyring daemon).
+fn cpu_during<T>(server: u32, f: impl FnOnce() -> T) -> (T, [f64; 3]) {
+    let me = std::process::id();
+    let daemon = keyring_daemon();
+    let before = [cpu(me), cpu(server), daemon.map_or(0.0, cpu)];
+    let out = f();
+    let after = [cpu(me), cpu(server), daemon.map_or(0.0, cpu)];
+    (out, [after[0] - before[0], after[1] - before[1], after[2] - before[2]])
 }
 
 struct Client {
@@ -85,13 +126,13 @@ impl Client {
     }
 }
 
-/// `keyden --json sync team` in `s` under GNU time: (wall time, peak RSS in MiB); its report's `field`
-/// must be `expect`.
-fn keyden_sync(s: &Sandbox, field: &str, expect: usize) -> (Duration, f64) {
+/// `keyden --json sync team` in `s` under GNU time: (wall time, peak RSS in MiB, CPU seconds); its
+/// report's `field` must be `expect`.
+fn keyden_sync(s: &Sandbox, field: &str, expect: usize) -> (Duration, f64, f64) {
     let inner = s.command(&["--json", "sync", "team"]);
     let rss = tempfile::NamedTempFile::new().unwrap();
     let mut c = Command::new("/usr/bin/time");
-    c.args(["-f", "%M", "-o"]).arg(rss.path()).arg(inner.get_program()).args(inner.get_args());
+    c.args(["-f", "%M %U %S", "-o"]).arg(rss.path()).arg(inner.get_program()).args(inner.get_args());
     for (k, v) in inner.get_envs() {
         match v {
             Some(v) => c.env(k, v),
@@ -104,8 +145,9 @@ fn keyden_sync(s: &Sandbox, field: &str, expect: usize) -> (Duration, f64) {
     assert!(out.status.success(), "keyden sync failed: {}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(report[0][field].as_u64(), Some(expect as u64), "unexpected report: {report}");
-    let kb: f64 = std::fs::read_to_string(rss.path()).unwrap().trim().parse().unwrap_or(0.0);
-    (took, kb / 1024.0)
+    let figures: Vec<f64> =
+        std::fs::read_to_string(rss.path()).unwrap().split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    (took, figures[0] / 1024.0, figures[1] + figures[2])
 }
 
 /// Deletes every Keyden item from the (private) keyring, so each run starts from the same keyring:
@@ -154,14 +196,20 @@ fn main() {
         let add = ["--json", "accounts", "add", "openbao", "--name", "team", "--url", &bao.addr, "--token-stdin"];
         s.run_with_stdin(&add, ROOT_TOKEN.as_bytes()).ok();
 
-        first_floor.push(rt.block_on(client.floor(data.clone())));
-        let (took, peak) = keyden_sync(&s, "added", keys);
+        let (floor, floor_cpu) = cpu_during(pid, || rt.block_on(client.floor(data.clone())));
+        first_floor.push(floor);
+        let ((took, peak, own), cpu) = cpu_during(pid, || keyden_sync(&s, "added", keys));
         first.push(took);
         rss.push(peak);
         println!(
-            "run {run}: first sync {} (peak RSS {peak:.1} MiB), floor {}",
+            "run {run}: first sync {} (peak RSS {peak:.1} MiB; CPU s: keyden {own:.2}, bao {:.2}, gnome-keyring {:.2}), \
+             floor {} (CPU s: client {:.2}, bao {:.2})",
             secs(took),
-            secs(*first_floor.last().unwrap())
+            cpu[1],
+            cpu[2],
+            secs(floor),
+            floor_cpu[0],
+            floor_cpu[1]
         );
 
         // Ten entries get a new version from another client; the mirror must pick up exactly those.
@@ -170,13 +218,19 @@ fn main() {
         rt.block_on(stream::iter(changed_ids.iter()).for_each(|&i| client.write(i, version)));
         let mut paths = meta.clone();
         paths.extend(changed_ids.iter().map(|&i| format!("data/{PREFIX}/{}", name(i))));
-        incr_floor.push(rt.block_on(client.floor(paths)));
-        let (took, peak) = keyden_sync(&s, "updated", changed);
+        let (floor, floor_cpu) = cpu_during(pid, || rt.block_on(client.floor(paths)));
+        incr_floor.push(floor);
+        let ((took, peak, own), cpu) = cpu_during(pid, || keyden_sync(&s, "updated", changed));
         incr.push(took);
         println!(
-            "run {run}: incremental sync ({changed} changed) {} (peak RSS {peak:.1} MiB), floor {}",
+            "run {run}: incremental sync ({changed} changed) {} (peak RSS {peak:.1} MiB; CPU s: keyden {own:.2}, bao \
+             {:.2}, gnome-keyring {:.2}), floor {} (CPU s: client {:.2}, bao {:.2})",
             secs(took),
-            secs(*incr_floor.last().unwrap())
+            cpu[1],
+            cpu[2],
+            secs(floor),
+            floor_cpu[0],
+            floor_cpu[1]
         );
         let got = s.run(&["get", &format!("Team key {}", changed_ids[0])]).ok().stdout;
         assert!(got.contains(&format!("_v{version}_")), "the changed value did not arrive");

@@ -121,10 +121,14 @@ fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
 }
 
 impl SecretStore for OsKeyring {
-    /// On Linux: the item with its label in one call (the keyring crate takes two, and each is a
-    /// rewrite of gnome-keyring's whole file), then the id's old value taken out of its pack.
+    /// On Linux: a packed id's value is replaced in its pack; any other is written as its own item
+    /// with its label in one call (the keyring crate takes two). Either way one write, each a rewrite
+    /// of gnome-keyring's whole file.
     #[cfg(target_os = "linux")]
     fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
+        if packs::replace(&self.service, id, secret)? {
+            return Ok(());
+        }
         let one = [NewEntry { id, label, secret }];
         match bulk::put_many(&self.service, &one) {
             Err(bulk::Failed { vanished: true, .. }) => {
@@ -133,11 +137,6 @@ impl SecretStore for OsKeyring {
             }
             Err(f) => return Err(f.error),
             Ok(()) => {}
-        }
-        // The own item now wins over a pack; the old value leaves its pack so that it does not
-        // linger, and the write above already stands if that fails.
-        if let Err(e) = packs::forget(&self.service, id) {
-            tracing::warn!(key = id, error = %e, "an older value of this key is still in a keyring pack");
         }
         Ok(())
     }

@@ -16,16 +16,8 @@ impl AuditLog<'_> {
         origin: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit (at, key_id, key_title, action, origin, detail) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(at)
-            .bind(key_id)
-            .bind(key_title)
-            .bind(action.as_str())
-            .bind(origin)
-            .bind(detail)
-            .execute(&self.0.pool)
-            .await?;
-        Ok(())
+        let mut conn = self.0.pool.acquire().await?;
+        record_in(&mut conn, at, key_id, key_title, action, origin, detail).await
     }
 
     /// Newest first; `key_id` narrows to one key's trail.
@@ -54,4 +46,26 @@ impl AuditLog<'_> {
             })
             .collect()
     }
+}
+
+/// One audit line on `conn` (a transaction that writes other rows too).
+pub(super) async fn record_in(
+    conn: &mut sqlx::SqliteConnection,
+    at: i64,
+    key_id: &str,
+    key_title: &str,
+    action: AuditAction,
+    origin: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit (at, key_id, key_title, action, origin, detail) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(at)
+        .bind(key_id)
+        .bind(key_title)
+        .bind(action.as_str())
+        .bind(origin)
+        .bind(detail)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

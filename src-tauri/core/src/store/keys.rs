@@ -96,6 +96,56 @@ pub enum Inserted {
 impl KeyRows<'_> {
     /// Journal step 1 of a create: the row, marked pending, before the keyring is touched.
     pub async fn insert_pending(&self, row: &KeyRow, pid: u32, now: i64) -> Result<Inserted, StoreError> {
+        let mut conn = self.0.pool.acquire().await?;
+        insert_pending_in(&mut conn, row, pid, now).await
+    }
+
+    /// Journal step 1 for many keys, in one transaction: all rows, or none and the index of the row
+    /// the one-active-secret-key index refused.
+    pub async fn insert_pending_all(&self, rows: &[KeyRow], pid: u32, now: i64) -> Result<Option<usize>, StoreError> {
+        let mut tx = self.0.pool.begin().await?;
+        for (i, row) in rows.iter().enumerate() {
+            if let Inserted::ActiveSecretExists = insert_pending_in(&mut tx, row, pid, now).await? {
+                tx.rollback().await?;
+                return Ok(Some(i));
+            }
+        }
+        tx.commit().await?;
+        Ok(None)
+    }
+
+    /// The last journal step for many keys, in one transaction: `kept` finalised, each with its audit
+    /// line, and `dropped` removed.
+    pub async fn settle_all(
+        &self,
+        kept: &[&KeyRecord],
+        dropped: &[&str],
+        audit: (i64, keyden_protocol::AuditAction, &str, &str),
+    ) -> Result<(), StoreError> {
+        let (at, action, origin, detail) = audit;
+        let mut tx = self.0.pool.begin().await?;
+        for k in kept {
+            sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")
+                .bind(&k.id)
+                .execute(&mut *tx)
+                .await?;
+            super::audit::record_in(&mut tx, at, &k.id, &k.title, action, origin, detail).await?;
+        }
+        for id in dropped {
+            sqlx::query("DELETE FROM keys WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn insert_pending_in(
+    conn: &mut sqlx::SqliteConnection,
+    row: &KeyRow,
+    pid: u32,
+    now: i64,
+) -> Result<Inserted, StoreError> {
+    {
         let k = &row.record;
         let result = sqlx::query(
             "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
@@ -127,7 +177,7 @@ impl KeyRows<'_> {
         .bind(k.team.as_ref().map(|t| t.key.as_str()))
         .bind(k.team.as_ref().map(|t| i64::try_from(t.version).unwrap_or(i64::MAX)))
         .bind(k.team.as_ref().map(|t| t.shared_by.as_str()))
-        .execute(&self.0.pool)
+        .execute(&mut *conn)
         .await;
         match result {
             Ok(_) => Ok(Inserted::Ok),
@@ -135,7 +185,9 @@ impl KeyRows<'_> {
             Err(e) => Err(e.into()),
         }
     }
+}
 
+impl KeyRows<'_> {
     /// Clears the journal mark: both stores agree again.
     pub async fn finalise(&self, id: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")

@@ -1,13 +1,13 @@
 //! Adding many keys at once (`env import`): the same journal as a single add, with one keyring
-//! session for all the values. Every row is written pending, the values go to the keyring in one
-//! bulk write, then the rows are finalised. If the keyring gives out part way, the keys it did store
+//! session for all the values. Every row is written pending (one transaction), the values go to the
+//! keyring in one bulk write, then the rows are finalised with their audit lines (one transaction). If the keyring gives out part way, the keys it did store
 //! are kept (a rerun finds them by fingerprint) and the others rolled back; a killed process is
 //! repaired by the usual recovery pass, row by row.
 
 use super::{journal, NewKeyMeta, Vault, VaultError};
 use crate::secret::SecretValue;
 use crate::secret_store::NewEntry;
-use crate::store::{Inserted, KeyRow};
+use crate::store::KeyRow;
 use keyden_protocol::{AuditAction, KeyKind, KeyRecord};
 
 /// Some keys were stored, then something failed.
@@ -56,18 +56,12 @@ impl Vault {
             secrets.push(secret);
         }
 
-        for (written, row) in rows.iter().enumerate() {
-            let inserted = self.rows().insert_pending(row, std::process::id(), self.now()).await;
-            if !matches!(inserted, Ok(Inserted::Ok)) {
-                for earlier in &rows[..written] {
-                    self.rows().remove(&earlier.record.id).await.map_err(VaultError::from)?;
-                }
-                return Err(match inserted {
-                    Err(e) => e.into(),
-                    Ok(_) => VaultError::Conflict(row.record.title.clone()),
-                }
-                .into());
-            }
+        // All pending rows in one transaction (one commit instead of one per key: a team's first sync
+        // adds thousands).
+        if let Some(refused) =
+            self.rows().insert_pending_all(&rows, std::process::id(), self.now()).await.map_err(VaultError::from)?
+        {
+            return Err(VaultError::Conflict(rows[refused].record.title.clone()).into());
         }
         journal::pause_point("import:rows-written");
 
@@ -86,23 +80,14 @@ impl Vault {
             Ok(()) => (rows.len(), None),
             Err((done, e)) => (done, Some(VaultError::from(e))),
         };
-        let mut stored = Vec::with_capacity(stored_count);
-        for row in &rows[..stored_count] {
-            self.rows()
-                .finalise(&row.record.id)
-                .await
-                .map_err(|e| PartialAdd { stored: stored.clone(), error: e.into() })?;
-            self.audit(&row.record, AuditAction::Create, audit_detail)
-                .await
-                .map_err(|error| PartialAdd { stored: stored.clone(), error })?;
-            stored.push(row.record.clone());
-        }
-        for row in &rows[stored_count..] {
-            self.rows()
-                .remove(&row.record.id)
-                .await
-                .map_err(|e| PartialAdd { stored: stored.clone(), error: e.into() })?;
-        }
+        // The keys stored are finalised with their audit lines, the others removed, in one transaction.
+        // If that fails, every row stays pending and the next open's recovery pass settles each one
+        // against the keyring, as after a killed process.
+        let kept: Vec<&KeyRecord> = rows[..stored_count].iter().map(|r| &r.record).collect();
+        let dropped: Vec<&str> = rows[stored_count..].iter().map(|r| r.record.id.as_str()).collect();
+        let audit = (self.now(), AuditAction::Create, self.origin, audit_detail);
+        self.rows().settle_all(&kept, &dropped, audit).await.map_err(VaultError::from)?;
+        let stored: Vec<KeyRecord> = kept.into_iter().cloned().collect();
         self.forget_cached_secrets().await;
         match failure {
             None => Ok(stored),
