@@ -136,6 +136,13 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     assert_eq!((refused.code, refused.error_code()), (1, "permission_denied".to_string()), "{refused:?}");
     assert_eq!(server.json(&["kv", "list", "secret/keyden"]).as_array().unwrap().len(), 1);
 
+    // Bob's project holds a reference to the shared key; `run` fills it in for the child.
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join(".env"), format!("STRIPE=keyden://{id}\n")).unwrap();
+    let check = format!("test \"$STRIPE\" = '{v3}' && echo filled");
+    let ran = bob.sandbox.run_in(project.path(), &["run", "--", "sh", "-c", &check]).ok();
+    assert_eq!(ran.stdout, "filled\n");
+
     // Alice revokes: after his next sync Bob's get, exec and run stop serving it.
     alice.run(&["keys", "revoke", &id, "--yes"]).ok();
     assert_eq!(server.json(&["kv", "metadata", "get", &path])["data"]["custom_metadata"]["status"], "revoked");
@@ -145,6 +152,8 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     assert_eq!((stopped.code, stopped.error_code()), (1, "key_revoked".to_string()), "{stopped:?}");
     let exec = bob.run(&["--json", "exec", "--env", &format!("STRIPE={id}"), "--", "true"]);
     assert_eq!((exec.code, exec.error_code()), (1, "key_revoked".to_string()), "{exec:?}");
+    let refused = bob.sandbox.run_in(project.path(), &["--json", "run", "--", "sh", "-c", &check]);
+    assert_eq!((refused.code, refused.error_code()), (1, "key_revoked".to_string()), "{refused:?}");
 
     // Delete after revoke takes the entry and every version off the server; Bob's copy is marked gone.
     alice.run(&["keys", "delete", &id, "--yes"]).ok();
@@ -162,6 +171,11 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     assert_eq!((down.code, down.error_code()), (1, "provider_unreachable".to_string()), "{down:?}");
     let listed = bob.run(&["--json", "keys", "list"]).ok().json();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    // The history lives on the server: offline it is the same clear error, and the key still shows.
+    let history = bob.run(&["--json", "keys", "history", &id]);
+    assert_eq!((history.code, history.error_code()), (1, "provider_unreachable".to_string()), "{history:?}");
+    assert!(history.error()["hint"].as_str().is_some_and(|h| !h.is_empty()), "{history:?}");
+    bob.run(&["--json", "keys", "show", &id]).ok();
 
     // The canary: no shared value in either data dir, nor in any output but get's.
     for m in [&alice, &bob, &carol] {
