@@ -161,6 +161,20 @@ fn clear_keyring() {
     }
 }
 
+/// One sync's figures beside its floor's.
+fn report(took: Duration, peak: f64, own: f64, cpu: [f64; 3], floor: Duration, floor_cpu: [f64; 3]) -> String {
+    format!(
+        "{} (peak RSS {peak:.1} MiB; CPU s: keyden {own:.2}, bao {:.2}, gnome-keyring {:.2}), floor {} (CPU s: \
+         client {:.2}, bao {:.2})",
+        secs(took),
+        cpu[1],
+        cpu[2],
+        secs(floor),
+        floor_cpu[0],
+        floor_cpu[1]
+    )
+}
+
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
@@ -201,16 +215,7 @@ fn main() {
         let ((took, peak, own), cpu) = cpu_during(pid, || keyden_sync(&s, "added", keys));
         first.push(took);
         rss.push(peak);
-        println!(
-            "run {run}: first sync {} (peak RSS {peak:.1} MiB; CPU s: keyden {own:.2}, bao {:.2}, gnome-keyring {:.2}), \
-             floor {} (CPU s: client {:.2}, bao {:.2})",
-            secs(took),
-            cpu[1],
-            cpu[2],
-            secs(floor),
-            floor_cpu[0],
-            floor_cpu[1]
-        );
+        println!("run {run}: first sync {}", report(took, peak, own, cpu, floor, floor_cpu));
 
         // Ten entries get a new version from another client; the mirror must pick up exactly those.
         let version = 2 + run as u32;
@@ -222,16 +227,7 @@ fn main() {
         incr_floor.push(floor);
         let ((took, peak, own), cpu) = cpu_during(pid, || keyden_sync(&s, "updated", changed));
         incr.push(took);
-        println!(
-            "run {run}: incremental sync ({changed} changed) {} (peak RSS {peak:.1} MiB; CPU s: keyden {own:.2}, bao \
-             {:.2}, gnome-keyring {:.2}), floor {} (CPU s: client {:.2}, bao {:.2})",
-            secs(took),
-            cpu[1],
-            cpu[2],
-            secs(floor),
-            floor_cpu[0],
-            floor_cpu[1]
-        );
+        println!("run {run}: incremental sync ({changed} changed) {}", report(took, peak, own, cpu, floor, floor_cpu));
         let got = s.run(&["get", &format!("Team key {}", changed_ids[0])]).ok().stdout;
         assert!(got.contains(&format!("_v{version}_")), "the changed value did not arrive");
         clear_keyring();
