@@ -124,12 +124,39 @@ pub fn get_in(ss: &SecretService, service: &str, id: &str) -> Result<Option<Secr
     Ok(None)
 }
 
+/// Held while a pack is read, changed and written back: two processes changing different members of
+/// one pack at once would otherwise each write back the other's old value. One lock per user session
+/// (the keyring's scope): in `XDG_RUNTIME_DIR`, else in the temp dir under the user's id.
+fn pack_lock() -> Result<std::fs::File, KeyringError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => std::path::PathBuf::from(dir).join("keyden-keyring-packs.lock"),
+        None => std::env::temp_dir().join(format!("keyden-keyring-packs-{}.lock", rustix::process::geteuid().as_raw())),
+    };
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&path)
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| KeyringError::Unavailable(format!("cannot lock {}: {e}", path.display())))
+}
+
 /// Writes `id`'s new value into the pack that holds it (one write, no second item); `Ok(false)` when
 /// no pack holds it.
 pub fn replace(service: &str, id: &str, secret: &SecretValue) -> Result<bool, KeyringError> {
+    replace_with(service, id, secret, &|| {})
+}
+
+/// [`replace`], with `after_read` called between reading the pack and writing it back (a test opens
+/// the race there).
+fn replace_with(service: &str, id: &str, secret: &SecretValue, after_read: &dyn Fn()) -> Result<bool, KeyringError> {
     let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+    let _lock = pack_lock()?;
     for item in naming(&ss, service, id)? {
         let mut members = decode(item.get_secret().map_err(fail)?)?;
+        after_read();
         let Some(old) = members.get_mut(id) else { continue };
         *old = SecretValue::from_stored(secret.expose().to_string());
         let secret = encode(members.iter().map(|(k, v)| (k.as_str(), v.expose())));
@@ -143,6 +170,7 @@ pub fn replace(service: &str, id: &str, secret: &SecretValue) -> Result<bool, Ke
 /// when one held it. A pack that names it but no longer holds it is left alone.
 pub fn forget(service: &str, id: &str) -> Result<bool, KeyringError> {
     let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+    let _lock = pack_lock()?;
     let mut held = false;
     for item in naming(&ss, service, id)? {
         let mut members = decode(item.get_secret().map_err(fail)?)?;
@@ -196,6 +224,43 @@ mod tests {
         let huge = vec![SecretValue::from_stored("y".repeat(1100 * 1024)), SecretValue::from_stored("z".into())];
         assert_eq!(sizes(&huge), [1, 1]);
         assert!(sizes(&[]).is_empty());
+    }
+
+    /// Deterministic where threads alone are not: A has read the pack and waits (up to 2 s) for B to
+    /// change another member of it. With the lock B cannot until A has written back, so neither change
+    /// is lost; without it B's change lands in between and A's write-back undoes it.
+    #[test]
+    fn a_change_to_a_pack_waits_for_one_in_progress_and_neither_is_lost() {
+        keyden_tests::require_private_keyring();
+        let service = super::super::SERVICE;
+        let tag = std::process::id();
+        let ids: Vec<String> = (0..PACK_FROM).map(|i| format!("key_lock_{tag}_{i:02}")).collect();
+        let old = SecretValue::from_stored("tok_lock_old".into());
+        let entries: Vec<NewEntry<'_>> = ids.iter().map(|id| NewEntry { id, label: "Lock", secret: &old }).collect();
+        let ss = SecretService::connect(EncryptionType::Dh).unwrap();
+        write(&ss.get_default_collection().unwrap(), service, &entries).unwrap();
+
+        let (b_done_tx, b_done_rx) = std::sync::mpsc::channel::<()>();
+        let (a_read_tx, a_read_rx) = std::sync::mpsc::channel::<()>();
+        std::thread::scope(|scope| {
+            let first = &ids[0];
+            let a = scope.spawn(move || {
+                let wait_for_b = || {
+                    a_read_tx.send(()).unwrap();
+                    let _ = b_done_rx.recv_timeout(std::time::Duration::from_secs(2));
+                };
+                replace_with(service, first, &SecretValue::from_stored("tok_lock_a".into()), &wait_for_b).unwrap()
+            });
+            a_read_rx.recv().unwrap();
+            assert!(replace(service, &ids[1], &SecretValue::from_stored("tok_lock_b".into())).unwrap());
+            let _ = b_done_tx.send(());
+            assert!(a.join().unwrap());
+        });
+        assert_eq!(get(service, &ids[0]).unwrap().unwrap().expose(), "tok_lock_a");
+        assert_eq!(get(service, &ids[1]).unwrap().unwrap().expose(), "tok_lock_b", "B's change was lost");
+        for id in &ids {
+            forget(service, id).unwrap();
+        }
     }
 
     #[test]
