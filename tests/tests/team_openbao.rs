@@ -11,6 +11,8 @@ struct Member {
     sandbox: Sandbox,
     _home: tempfile::TempDir,
     _keyring: Option<PrivateKeyring>,
+    /// Everything printed by every command but `get`, for the canary.
+    printed: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Member {
@@ -26,7 +28,7 @@ impl Member {
         if let Some(k) = &keyring {
             sandbox = sandbox.with_env("DBUS_SESSION_BUS_ADDRESS", &k.address);
         }
-        Member { sandbox, _home: home, _keyring: keyring }
+        Member { sandbox, _home: home, _keyring: keyring, printed: Default::default() }
     }
 
     fn join(&self, server: &BaoServer, user: &str, password: &str) {
@@ -35,8 +37,21 @@ impl Member {
         self.sandbox.run_with_stdin(&args, password.as_bytes()).ok();
     }
 
+    fn record(&self, args: &[&str], run: Run) -> Run {
+        self.printed.borrow_mut().push((format!("{args:?}"), format!("{}\n{}", run.stdout, run.stderr)));
+        run
+    }
+
     fn run(&self, args: &[&str]) -> Run {
-        self.sandbox.run(args)
+        self.record(args, self.sandbox.run(args))
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        self.record(args, self.sandbox.run_with_stdin(args, stdin.as_bytes()))
+    }
+
+    fn run_in(&self, dir: &std::path::Path, args: &[&str]) -> Run {
+        self.record(args, self.sandbox.run_in(dir, args))
     }
 
     fn get(&self, key: &str) -> Run {
@@ -97,7 +112,7 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
 
     // Alice still stands at version 1: her rotation is a conflict that names version 2, and changes nothing.
     let v3 = unique_secret("team_v3");
-    let stale = alice.sandbox.run_with_stdin(&["--json", "keys", "rotate", &id, "--secret-stdin"], v3.as_bytes());
+    let stale = alice.run_with_stdin(&["--json", "keys", "rotate", &id, "--secret-stdin"], &v3);
     assert_eq!((stale.code, stale.error_code()), (1, "conflict".to_string()), "{stale:?}");
     assert!(stale.error()["message"].as_str().unwrap().contains("version 2"), "{stale:?}");
     assert_eq!(server.json(&["kv", "get", &path])["data"]["data"]["value"], v2.as_str());
@@ -110,7 +125,7 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     );
     assert_eq!(alice.sync()["updated"], 1);
     assert_eq!(alice.get(&id).ok().stdout, v2);
-    let rotated = alice.sandbox.run_with_stdin(&["--json", "keys", "rotate", &id, "--secret-stdin"], v3.as_bytes());
+    let rotated = alice.run_with_stdin(&["--json", "keys", "rotate", &id, "--secret-stdin"], &v3);
     assert_eq!(rotated.ok().json()["team"]["version"], 3);
     assert_eq!(bob.sync()["updated"], 1);
     assert_eq!(bob.get(&id).ok().stdout, v3);
@@ -140,7 +155,7 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     let project = tempfile::tempdir().unwrap();
     std::fs::write(project.path().join(".env"), format!("STRIPE=keyden://{id}\n")).unwrap();
     let check = format!("test \"$STRIPE\" = '{v3}' && echo filled");
-    let ran = bob.sandbox.run_in(project.path(), &["run", "--", "sh", "-c", &check]).ok();
+    let ran = bob.run_in(project.path(), &["run", "--", "sh", "-c", &check]).ok();
     assert_eq!(ran.stdout, "filled\n");
 
     // Alice revokes: after his next sync Bob's get, exec and run stop serving it.
@@ -152,7 +167,7 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     assert_eq!((stopped.code, stopped.error_code()), (1, "key_revoked".to_string()), "{stopped:?}");
     let exec = bob.run(&["--json", "exec", "--env", &format!("STRIPE={id}"), "--", "true"]);
     assert_eq!((exec.code, exec.error_code()), (1, "key_revoked".to_string()), "{exec:?}");
-    let refused = bob.sandbox.run_in(project.path(), &["--json", "run", "--", "sh", "-c", &check]);
+    let refused = bob.run_in(project.path(), &["--json", "run", "--", "sh", "-c", &check]);
     assert_eq!((refused.code, refused.error_code()), (1, "key_revoked".to_string()), "{refused:?}");
 
     // Delete after revoke takes the entry and every version off the server; Bob's copy is marked gone.
@@ -177,7 +192,8 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
     assert!(history.error()["hint"].as_str().is_some_and(|h| !h.is_empty()), "{history:?}");
     bob.run(&["--json", "keys", "show", &id]).ok();
 
-    // The canary: no shared value in either data dir, nor in any output but get's.
+    // The canary: no shared value in any member's data dir, nor in anything a command printed but
+    // `get` (there is no log file: Keyden writes none).
     for m in [&alice, &bob, &carol] {
         for f in m.sandbox.files() {
             let bytes = std::fs::read(&f).unwrap();
@@ -185,9 +201,12 @@ fn two_members_share_rotate_and_revoke_through_openbao() {
                 assert_eq!(occurrences(&bytes, v.as_bytes()), 0, "{v} in {}", f.display());
             }
         }
-        let listed = m.run(&["keys", "list"]);
-        for v in [&v1, &v2, &v3] {
-            assert!(!listed.stdout.contains(v.as_str()) && !listed.stderr.contains(v.as_str()));
+        m.run(&["keys", "list"]);
+        m.run(&["--json", "keys", "list"]);
+        for (args, printed) in m.printed.borrow().iter() {
+            for v in [&v1, &v2, &v3] {
+                assert!(!printed.contains(v.as_str()), "{args} printed a shared value: {printed}");
+            }
         }
     }
 }
