@@ -34,6 +34,24 @@ pub fn keyden_bin() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/keyden")
 }
 
+/// A command running `bin`: directly, or through `KEYDEN_RUNNER` — Wine, for the Windows build the
+/// same tests run against (`scripts/windows.sh`).
+pub fn keyden_command(bin: &Path) -> Command {
+    match std::env::var_os("KEYDEN_RUNNER").filter(|r| !r.is_empty()) {
+        Some(runner) => {
+            let mut c = Command::new(runner);
+            c.arg(bin);
+            c
+        }
+        None => Command::new(bin),
+    }
+}
+
+/// Whether the CLI under test is the Windows build (run under Wine).
+pub fn windows_build() -> bool {
+    keyden_bin().extension().is_some_and(|e| e.eq_ignore_ascii_case("exe"))
+}
+
 /// Stops a test that would write to the developer's own keyring: Keyden's entries live under service
 /// `keyden` there too, and a test run would leave its own behind. `scripts/with-keyring.sh` starts a
 /// private Secret Service and says so in `KEYDEN_IN_KEYRING_SESSION`.
@@ -134,7 +152,7 @@ impl Sandbox {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(keyden_bin());
+        let mut c = keyden_command(&keyden_bin());
         c.arg("--data-dir").arg(self.path()).args(args);
         c.env_remove("KEYDEN_DATA_DIR").env_remove("KEYDEN_TEST_PAUSE_AT");
         c.envs(self.env.iter().map(|(k, v)| (k, v)));
