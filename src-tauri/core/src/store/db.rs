@@ -56,6 +56,7 @@ impl Database {
 /// The database file exists and is its owner's alone, whatever the umask, before SQLite opens it:
 /// SQLite gives the -wal and -shm files the database's own mode.
 fn private_file(path: &Path) -> std::io::Result<()> {
+    #[cfg_attr(not(unix), allow(unused_variables))]
     let file = owner_only().open(path)?;
     #[cfg(unix)]
     {
