@@ -153,8 +153,11 @@ pub fn replace(service: &str, id: &str, secret: &SecretValue) -> Result<bool, Ke
 /// the race there).
 fn replace_with(service: &str, id: &str, secret: &SecretValue, after_read: &dyn Fn()) -> Result<bool, KeyringError> {
     let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
-    let _lock = pack_lock()?;
-    for item in naming(&ss, service, id)? {
+    let named = naming(&ss, service, id)?;
+    // Most puts are of ids no pack names: no lock for them. Packs only ever take new ids, so none can
+    // start naming this one meanwhile; a pack that does is read again under the lock.
+    let _lock = if named.is_empty() { return Ok(false) } else { pack_lock()? };
+    for item in named {
         let mut members = decode(item.get_secret().map_err(fail)?)?;
         after_read();
         let Some(old) = members.get_mut(id) else { continue };
@@ -170,9 +173,10 @@ fn replace_with(service: &str, id: &str, secret: &SecretValue, after_read: &dyn 
 /// when one held it. A pack that names it but no longer holds it is left alone.
 pub fn forget(service: &str, id: &str) -> Result<bool, KeyringError> {
     let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
-    let _lock = pack_lock()?;
+    let named = naming(&ss, service, id)?;
+    let _lock = if named.is_empty() { return Ok(false) } else { pack_lock()? };
     let mut held = false;
-    for item in naming(&ss, service, id)? {
+    for item in named {
         let mut members = decode(item.get_secret().map_err(fail)?)?;
         if members.remove(id).is_none() {
             continue;

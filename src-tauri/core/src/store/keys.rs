@@ -125,18 +125,28 @@ impl KeyRows<'_> {
         let (at, action, origin, detail) = audit;
         let mut tx = self.0.pool.begin().await?;
         for k in kept {
-            sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")
-                .bind(&k.id)
-                .execute(&mut *tx)
-                .await?;
+            finalise_in(&mut tx, &k.id).await?;
             super::audit::record_in(&mut tx, at, &k.id, &k.title, action, origin, detail).await?;
         }
         for id in dropped {
-            sqlx::query("DELETE FROM keys WHERE id = ?").bind(id).execute(&mut *tx).await?;
+            remove_in(&mut tx, id).await?;
         }
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn finalise_in(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn remove_in(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM keys WHERE id = ?").bind(id).execute(conn).await?;
+    Ok(())
 }
 
 async fn insert_pending_in(
@@ -145,56 +155,50 @@ async fn insert_pending_in(
     pid: u32,
     now: i64,
 ) -> Result<Inserted, StoreError> {
-    {
-        let k = &row.record;
-        let result = sqlx::query(
-            "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
-             created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at, \
-             remote_state, synced_at, team_account, team_key, team_version, shared_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'create', ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&k.id)
-        .bind(&k.title)
-        .bind(&k.provider)
-        .bind(&k.account)
-        .bind(&k.environment)
-        .bind(&k.owner)
-        .bind(k.kind.as_str())
-        .bind(&k.redacted)
-        .bind(&row.fingerprint)
-        .bind(k.status.as_str())
-        .bind(k.created_at)
-        .bind(k.revoked_at)
-        .bind(k.expires_at)
-        .bind(k.last_verified_at)
-        .bind(&k.remote_id)
-        .bind(&k.notes)
-        .bind(i64::from(pid))
-        .bind(now)
-        .bind(k.remote_state.map(RemoteState::as_str))
-        .bind(k.synced_at)
-        .bind(k.team.as_ref().map(|t| t.account.as_str()))
-        .bind(k.team.as_ref().map(|t| t.key.as_str()))
-        .bind(k.team.as_ref().map(|t| i64::try_from(t.version).unwrap_or(i64::MAX)))
-        .bind(k.team.as_ref().map(|t| t.shared_by.as_str()))
-        .execute(&mut *conn)
-        .await;
-        match result {
-            Ok(_) => Ok(Inserted::Ok),
-            Err(e) if is_unique_violation(&e) => Ok(Inserted::ActiveSecretExists),
-            Err(e) => Err(e.into()),
-        }
+    let k = &row.record;
+    let result = sqlx::query(
+        "INSERT INTO keys (id, title, provider, account, environment, owner, kind, redacted, fingerprint, status, \
+         created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, pending_pid, pending_at, \
+         remote_state, synced_at, team_account, team_key, team_version, shared_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'create', ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&k.id)
+    .bind(&k.title)
+    .bind(&k.provider)
+    .bind(&k.account)
+    .bind(&k.environment)
+    .bind(&k.owner)
+    .bind(k.kind.as_str())
+    .bind(&k.redacted)
+    .bind(&row.fingerprint)
+    .bind(k.status.as_str())
+    .bind(k.created_at)
+    .bind(k.revoked_at)
+    .bind(k.expires_at)
+    .bind(k.last_verified_at)
+    .bind(&k.remote_id)
+    .bind(&k.notes)
+    .bind(i64::from(pid))
+    .bind(now)
+    .bind(k.remote_state.map(RemoteState::as_str))
+    .bind(k.synced_at)
+    .bind(k.team.as_ref().map(|t| t.account.as_str()))
+    .bind(k.team.as_ref().map(|t| t.key.as_str()))
+    .bind(k.team.as_ref().map(|t| i64::try_from(t.version).unwrap_or(i64::MAX)))
+    .bind(k.team.as_ref().map(|t| t.shared_by.as_str()))
+    .execute(&mut *conn)
+    .await;
+    match result {
+        Ok(_) => Ok(Inserted::Ok),
+        Err(e) if is_unique_violation(&e) => Ok(Inserted::ActiveSecretExists),
+        Err(e) => Err(e.into()),
     }
 }
 
 impl KeyRows<'_> {
     /// Clears the journal mark: both stores agree again.
     pub async fn finalise(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE keys SET pending = NULL, pending_pid = NULL, pending_at = NULL WHERE id = ?")
-            .bind(id)
-            .execute(&self.0.pool)
-            .await?;
-        Ok(())
+        finalise_in(&mut *self.0.pool.acquire().await?, id).await
     }
 
     /// Journal step 1 of a delete. Only a revoked, settled row can be marked, so the rule holds even
@@ -213,8 +217,7 @@ impl KeyRows<'_> {
     }
 
     pub async fn remove(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM keys WHERE id = ?").bind(id).execute(&self.0.pool).await?;
-        Ok(())
+        remove_in(&mut *self.0.pool.acquire().await?, id).await
     }
 
     /// Any row, pending or not.
