@@ -121,28 +121,14 @@ fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
 }
 
 impl SecretStore for OsKeyring {
-    /// On Linux: a packed id's value is replaced in its pack; any other is written as its own item
-    /// with its label in one call (the keyring crate takes two). Either way one write, each a rewrite
-    /// of gnome-keyring's whole file.
-    #[cfg(target_os = "linux")]
+    /// On Linux a packed id's value is replaced in its pack (one write). Any other goes through the
+    /// `keyring` crate, which also updates an item another tool stored under the same service and user
+    /// (`secret-tool store`), where creating our own would leave that one beside it.
     fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
+        #[cfg(target_os = "linux")]
         if packs::replace(&self.service, id, secret)? {
             return Ok(());
         }
-        let one = [NewEntry { id, label, secret }];
-        match bulk::put_many(&self.service, &one) {
-            Err(bulk::Failed { vanished: true, .. }) => {
-                tracing::warn!("the Secret Service went away during a call; trying once more");
-                bulk::put_many(&self.service, &one).map_err(|f| f.error)?;
-            }
-            Err(f) => return Err(f.error),
-            Ok(()) => {}
-        }
-        Ok(())
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
         let entry = self.entry(id)?;
         once_more(|| entry.set_password(secret.expose())).map_err(|e| map_error(id, e))?;
         // The label is what Seahorse and Keychain Access list; best effort, the value is already safe.
