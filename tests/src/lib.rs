@@ -31,7 +31,60 @@ pub fn keyden_bin() -> PathBuf {
             .expect("cargo runs");
         assert!(status.success(), "building keyden-cli failed");
     });
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/keyden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../target/debug/keyden{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// The child the tests hand to `keyden run` / `exec` (`tests/probe`): `KEYDEN_PROBE` — the Windows
+/// build of it, beside a Windows `keyden` — else the workspace's debug build, brought up to date once.
+pub fn probe() -> PathBuf {
+    if let Some(p) = std::env::var_os("KEYDEN_PROBE") {
+        return PathBuf::from(p);
+    }
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    BUILD.call_once(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "keyden-probe"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building keyden-probe failed");
+    });
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../target/debug/keyden-probe{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// `keyden … -- <probe> STEP…`: the probe's path followed by its steps, ready to append to a command
+/// line (see `tests/probe/src/main.rs` for the steps).
+pub fn child(steps: &[&str]) -> Vec<String> {
+    let mut v = vec![probe().to_string_lossy().into_owned()];
+    v.extend(steps.iter().map(|s| s.to_string()));
+    v
+}
+
+/// The text the OS keyring shows beside `id`'s entry: the label Seahorse lists (`secret-tool search`)
+/// on Linux, the comment Credential Manager shows for the Windows build.
+pub fn keyring_label(id: &str) -> String {
+    if windows_build() {
+        let out = keyden_command(&probe()).arg(format!("credential-comment:{id}.keyden")).output().unwrap();
+        return String::from_utf8_lossy(&out.stdout).into_owned();
+    }
+    let out =
+        Command::new("secret-tool").args(["search", "--all", "service", "keyden", "username", id]).output().unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    listing.lines().find_map(|l| l.strip_prefix("label = ")).unwrap_or_default().to_string()
+}
+
+/// `ARGS -- <probe> STEPS` as one argument list.
+pub fn child_line(args: &[&str], steps: &[&str]) -> Vec<String> {
+    let mut line: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    line.push("--".into());
+    line.extend(child(steps));
+    line
+}
+
+/// The name Keyden records for the probe in its audit trail (`keyden-probe`, `.exe` on Windows).
+pub fn probe_name() -> String {
+    probe().file_name().unwrap().to_string_lossy().into_owned()
 }
 
 /// A command running `bin`: directly, or through `KEYDEN_RUNNER` — Wine, for the Windows build the
@@ -188,6 +241,25 @@ impl Sandbox {
         Run::from(out)
     }
 
+    /// `keyden ARGS -- <probe> STEPS` (for `run` and `exec`), as a command to adjust and start.
+    pub fn command_child(&self, args: &[&str], steps: &[&str]) -> Command {
+        let line = child_line(args, steps);
+        self.command(&line.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// `keyden ARGS -- <probe> STEPS`, with no stdin.
+    pub fn run_child(&self, args: &[&str], steps: &[&str]) -> Run {
+        let out = self.command_child(args, steps).stdin(Stdio::null()).output().expect("keyden starts");
+        Run::from(out)
+    }
+
+    /// `keyden ARGS -- <probe> STEPS` in `dir` (a project), with no stdin.
+    pub fn run_child_in(&self, dir: &Path, args: &[&str], steps: &[&str]) -> Run {
+        let out =
+            self.command_child(args, steps).current_dir(dir).stdin(Stdio::null()).output().expect("keyden starts");
+        Run::from(out)
+    }
+
     /// `keys add --json` with the given extra flags; returns the new key's id.
     pub fn add(&self, title: &str, secret: &str, extra: &[&str]) -> String {
         let mut args = vec!["--json", "keys", "add", "--title", title, "--secret-stdin"];
@@ -227,12 +299,18 @@ impl Sandbox {
     }
 }
 
-/// The OS's own client: what `secret-tool lookup service keyden username ID` prints, if anything.
-pub fn secret_tool_lookup(id: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", "keyden", "username", id])
-        .output()
-        .expect("secret-tool runs");
+/// The value the OS keyring holds for `id`, read by another client than Keyden's: on Linux what
+/// `secret-tool lookup service keyden username ID` prints; for the Windows build the Credential
+/// Manager's generic credential `ID.keyden` (the keyring crate's target name), read by the probe.
+pub fn keyring_lookup(id: &str) -> Option<String> {
+    let out = if windows_build() {
+        keyden_command(&probe()).arg(format!("credential:{id}.keyden")).output().expect("the probe runs")
+    } else {
+        Command::new("secret-tool")
+            .args(["lookup", "service", "keyden", "username", id])
+            .output()
+            .expect("secret-tool runs")
+    };
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 

@@ -1,6 +1,8 @@
 //! The desktop behaviour of the real app binary (release build, Xvfb, the private D-Bus session of
 //! scripts/with-keyring.sh): one instance per vault, the window's size and position remembered across
 //! launches, a graceful exit on SIGTERM. Run by scripts/test.sh with the WebDriver tests.
+//! Linux only (signals, X11 window geometry through xdotool).
+#![cfg(target_os = "linux")]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -78,9 +78,9 @@ fn no_subcommand_starts_the_app_beside_it_or_says_it_is_missing() {
     // debug app): it must say so, not hang or panic.
     let s = Sandbox::new();
     let alone = tempfile::tempdir().unwrap();
-    let cli = alone.path().join("keyden");
+    let cli = alone.path().join(keyden_tests::keyden_bin().file_name().unwrap());
     std::fs::copy(keyden_tests::keyden_bin(), &cli).unwrap();
-    let out = std::process::Command::new(&cli).arg("--json").env("KEYDEN_DATA_DIR", s.path()).output().unwrap();
+    let out = keyden_tests::keyden_command(&cli).arg("--json").env("KEYDEN_DATA_DIR", s.path()).output().unwrap();
     let run = keyden_tests::Run::from(out);
     assert_eq!((run.code, run.error_code()), (1, "app_not_found".to_string()), "{run:?}");
     assert!(run.error()["message"].as_str().unwrap().contains("keyden-app"));

@@ -30,7 +30,7 @@ fn the_secret_appears_nowhere_but_where_it_was_asked_for() {
         assert!(run.code == 0 || args.contains(&"inspect"), "{args:?}: {run:?}");
         outputs.push((args.join(" "), run.stdout, run.stderr));
     }
-    let exec = s.run(&["exec", "--env", &format!("K={id}"), "--", "sh", "-c", "test -n \"$K\" && echo injected"]).ok();
+    let exec = s.run_child(&["exec", "--env", &format!("K={id}")], &["require:K", "out:injected"]).ok();
     assert_eq!(exec.stdout.trim(), "injected");
     outputs.push(("exec".into(), exec.stdout, exec.stderr));
 

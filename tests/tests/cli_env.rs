@@ -1,7 +1,9 @@
 //! Secrets where code runs, through the real `keyden` binary, a real Secret Service and real git:
 //! `env import`, `run` (masking, exit codes, signals), `inject`, `scan` and its pre-commit hook.
 
-use keyden_tests::{occurrences, secret_tool_lookup, unique_secret, Run, Sandbox};
+use keyden_tests::{
+    keyring_label, keyring_lookup, occurrences, probe_name, unique_secret, windows_build, Run, Sandbox,
+};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -76,66 +78,56 @@ fn a_developers_day_import_run_mask_revoke_scan_and_the_hook() {
         .replace(GITHUB, &format!("keyden://{github}"))
         .replace("6f1c2a9e8d7b4c3a2f1e0d9c8b7a6f5e", &format!("keyden://{minis}"));
     assert_eq!(p.read(".env"), expected);
-    assert_eq!(secret_tool_lookup(&stripe).as_deref(), Some(STRIPE), "the value is in the OS keyring");
-    let listing = Command::new("secret-tool")
-        .args(["search", "--all", "service", "keyden", "username", &stripe])
-        .output()
-        .unwrap();
-    let listing = String::from_utf8_lossy(&listing.stdout) + String::from_utf8_lossy(&listing.stderr);
-    assert!(listing.contains("label = Keyden: STRIPE_SECRET_KEY"), "the entry is labelled for Seahorse: {listing}");
+    assert_eq!(keyring_lookup(&stripe).as_deref(), Some(STRIPE), "the value is in the OS keyring");
+    assert_eq!(keyring_label(&stripe), "Keyden: STRIPE_SECRET_KEY", "the entry is labelled for Seahorse");
 
     // The app starts through `keyden run` and gets the original values — in its environment only.
-    let run = s
-        .run_in(
-            p.path(),
-            &["run", "--", "sh", "-c", "printf %s \"$STRIPE_SECRET_KEY\" > seen; printf %s \"$PORT\" > port"],
-        )
-        .ok();
+    let run = s.run_child_in(p.path(), &["run"], &["write:seen=${STRIPE_SECRET_KEY}", "write:port=${PORT}"]).ok();
     assert_eq!((p.read("seen"), p.read("port")), (STRIPE.to_string(), "3000".to_string()), "{run:?}");
 
     // A log line that prints a key is masked, on stdout and stderr alike.
     let run = s
-        .run_in(
-            p.path(),
-            &["run", "--", "sh", "-c", "echo \"connecting with $STRIPE_SECRET_KEY\"; echo \"gh=$GITHUB_TOKEN\" >&2"],
-        )
+        .run_child_in(p.path(), &["run"], &["out:connecting with ${STRIPE_SECRET_KEY}", "err:gh=${GITHUB_TOKEN}"])
         .ok();
     assert_eq!(run.stdout, "connecting with <concealed:STRIPE_SECRET_KEY>\n");
     assert_eq!(run.stderr, "gh=<concealed:GITHUB_TOKEN>\n");
 
     // The Stripe key is revoked: `run` refuses before the app starts, pointing at the line.
     s.run(&["keys", "revoke", &stripe, "--yes"]).ok();
-    let refused = s.run_in(p.path(), &["--json", "run", "--", "sh", "-c", "touch started"]);
+    let refused = s.run_child_in(p.path(), &["--json", "run"], &["touch:started"]);
     assert_eq!((refused.code, refused.error_code()), (1, "key_revoked".to_string()), "{refused:?}");
     let message = refused.error()["message"].as_str().unwrap().to_string();
     assert!(message.contains(".env:2: STRIPE_SECRET_KEY"), "{message}");
     assert!(!p.path().join("started").exists(), "the child never started");
 
-    // A copy of the GitHub token was committed by mistake; `scan` finds it in the tree.
-    p.write("src/config.js", &format!("export const token = '{GITHUB}';\n"));
-    assert!(p.git(&["add", "src/config.js"]).status.success());
-    assert!(p.git(&["commit", "-qm", "config"]).status.success());
-    let scan = s.run_in(p.path(), &["scan"]);
-    assert_eq!(scan.code, 1, "{scan:?}");
-    assert!(
-        scan.stdout.contains(&format!("src/config.js:1  vault secret 'GITHUB_TOKEN' ({github}, active)")),
-        "{scan:?}"
-    );
-    assert!(!scan.stdout.contains(".env:"), "the references are not secrets: {scan:?}");
+    // `scan` and its hook run git: the Windows build under Wine has none (tests/windows/skip.txt).
+    if !windows_build() {
+        // A copy of the GitHub token was committed by mistake; `scan` finds it in the tree.
+        p.write("src/config.js", &format!("export const token = '{GITHUB}';\n"));
+        assert!(p.git(&["add", "src/config.js"]).status.success());
+        assert!(p.git(&["commit", "-qm", "config"]).status.success());
+        let scan = s.run_in(p.path(), &["scan"]);
+        assert_eq!(scan.code, 1, "{scan:?}");
+        assert!(
+            scan.stdout.contains(&format!("src/config.js:1  vault secret 'GITHUB_TOKEN' ({github}, active)")),
+            "{scan:?}"
+        );
+        assert!(!scan.stdout.contains(".env:"), "the references are not secrets: {scan:?}");
 
-    // The hook: the next staged copy is refused at `git commit`.
-    s.run_in(p.path(), &["scan", "--install-hook"]).ok();
-    p.write("deploy.sh", &format!("curl -H 'Authorization: Bearer {GITHUB}' …\n"));
-    assert!(p.git(&["add", "deploy.sh"]).status.success());
-    let commit = p.git(&["commit", "-qm", "deploy script"]);
-    assert!(!commit.status.success(), "the hook must refuse the commit");
-    let hook_said = String::from_utf8_lossy(&commit.stdout).to_string() + &String::from_utf8_lossy(&commit.stderr);
-    assert!(hook_said.contains("deploy.sh:1") && hook_said.contains("would be committed"), "{hook_said}");
-    // Once the copy is replaced by a reference, the commit goes through.
-    p.write("deploy.sh", "curl -H \"Authorization: Bearer $GITHUB_TOKEN\" …\n");
-    assert!(p.git(&["add", "deploy.sh"]).status.success());
-    let commit = p.git(&["commit", "-qm", "deploy script"]);
-    assert!(commit.status.success(), "{}", String::from_utf8_lossy(&commit.stderr));
+        // The hook: the next staged copy is refused at `git commit`.
+        s.run_in(p.path(), &["scan", "--install-hook"]).ok();
+        p.write("deploy.sh", &format!("curl -H 'Authorization: Bearer {GITHUB}' …\n"));
+        assert!(p.git(&["add", "deploy.sh"]).status.success());
+        let commit = p.git(&["commit", "-qm", "deploy script"]);
+        assert!(!commit.status.success(), "the hook must refuse the commit");
+        let hook_said = String::from_utf8_lossy(&commit.stdout).to_string() + &String::from_utf8_lossy(&commit.stderr);
+        assert!(hook_said.contains("deploy.sh:1") && hook_said.contains("would be committed"), "{hook_said}");
+        // Once the copy is replaced by a reference, the commit goes through.
+        p.write("deploy.sh", "curl -H \"Authorization: Bearer $GITHUB_TOKEN\" …\n");
+        assert!(p.git(&["add", "deploy.sh"]).status.success());
+        let commit = p.git(&["commit", "-qm", "deploy script"]);
+        assert!(commit.status.success(), "{}", String::from_utf8_lossy(&commit.stderr));
+    }
 
     // Through the whole day the vault's data directory never held a value.
     for f in s.files() {
@@ -154,21 +146,11 @@ fn run_passes_plain_values_flags_override_files_and_parent_references_resolve() 
     let b = s.add("Beta = prod #1", &unique_secret("beta"), &["--type", "token"]);
     p.write("base.env", "A=keyden://Alpha%20token\nPLAIN='hello world'\nB=from-base\n");
     p.write("override.env", "B=\"keyden://Beta = prod #1\"\nC=keyden://Beta%20%3D%20prod%20%231\n");
-    let script = "printf '%s|%s|%s|%s|%s' \"$A\" \"$PLAIN\" \"$B\" \"$C\" \"$FROM_PARENT\" > out";
-    let mut c = s.command(&[
-        "run",
-        "--env-file",
-        "base.env",
-        "--env-file",
-        "override.env",
-        "--env",
-        &format!("A={b}"),
-        "--no-masking",
-        "--",
-        "sh",
-        "-c",
-        script,
-    ]);
+    let env = format!("A={b}");
+    let mut c = s.command_child(
+        &["run", "--env-file", "base.env", "--env-file", "override.env", "--env", &env, "--no-masking"],
+        &["write:out=${A}|${PLAIN}|${B}|${C}|${FROM_PARENT}"],
+    );
     c.current_dir(p.path()).env("FROM_PARENT", format!("keyden://{a}"));
     let run = Run::from(c.output().unwrap());
     assert_eq!(run.code, 0, "{run:?}");
@@ -178,19 +160,34 @@ fn run_passes_plain_values_flags_override_files_and_parent_references_resolve() 
     let audit = s.run(&["--json", "audit", &b]).ok().json();
     let injects: Vec<_> = audit.as_array().unwrap().iter().filter(|e| e["action"] == "inject").collect();
     assert_eq!(injects.len(), 1, "{audit}");
-    assert_eq!(injects[0]["detail"], "env A, B, C for `sh`");
+    assert_eq!(injects[0]["detail"], format!("env A, B, C for `{}`", probe_name()));
 }
 
 #[test]
-fn run_passes_the_exit_code_and_unmasked_it_becomes_the_child() {
+fn run_passes_the_exit_code() {
     let s = Sandbox::new();
     let p = Project::new();
-    // Masked (there is a value to mask): Keyden waits and reports the child's status as a shell does.
+    // Masked (there is a value to mask): Keyden waits and reports the child's exit code.
     let key = s.add("Exit code key", &unique_secret("exit"), &["--type", "token"]);
     let env = format!("K={key}");
-    assert_eq!(s.run_in(p.path(), &["run", "--env", &env, "--", "sh", "-c", "exit 42"]).code, 42);
+    assert_eq!(s.run_child_in(p.path(), &["run", "--env", &env], &["exit:42"]).code, 42);
+    // Nothing to mask: the same code, whether Keyden became the child (Unix) or waited for it.
+    assert_eq!(s.run_child_in(p.path(), &["run"], &["exit:42"]).code, 42);
+    assert_eq!(s.run_child_in(p.path(), &["run", "--no-masking", "--env", &env], &["exit:3"]).code, 3);
+    let missing = s.run_in(p.path(), &["--json", "run", "--", "no-such-program-keyden"]);
+    assert_eq!((missing.code, missing.error_code()), (1, "exec_failed".to_string()));
+}
+
+/// Unix: a child ended by a signal is reported as a shell does (128+N), and unmasked Keyden becomes
+/// the child (exec), ending the way it does.
+#[cfg(unix)]
+#[test]
+fn run_reports_a_signal_as_a_shell_does_and_unmasked_it_becomes_the_child() {
+    let s = Sandbox::new();
+    let p = Project::new();
+    let key = s.add("Exit code key", &unique_secret("exit"), &["--type", "token"]);
+    let env = format!("K={key}");
     assert_eq!(s.run_in(p.path(), &["run", "--env", &env, "--", "sh", "-c", "kill -TERM $$"]).code, 128 + 15);
-    // Nothing to mask: Keyden becomes the child, so it ends the way the child does, signal included.
     let out = s.command(&["run", "--", "sh", "-c", "kill -TERM $$"]).current_dir(p.path()).output().unwrap();
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(out.status.signal(), Some(15));
@@ -203,18 +200,16 @@ fn run_passes_the_exit_code_and_unmasked_it_becomes_the_child() {
     let pid = child.id();
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), pid.to_string(), "exec'd: the child is Keyden's process");
-    let missing = s.run_in(p.path(), &["--json", "run", "--", "no-such-program-keyden"]);
-    assert_eq!((missing.code, missing.error_code()), (1, "exec_failed".to_string()));
 }
 
 /// Starts `keyden run` with the child's stdout piped, reads its first line.
 fn start_run(
     s: &Sandbox,
     dir: &Path,
-    script: &str,
+    steps: &[&str],
 ) -> (std::process::Child, BufReader<std::process::ChildStdout>, String) {
     let mut child = s
-        .command(&["run", "--", "sh", "-c", script])
+        .command_child(&["run"], steps)
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -227,13 +222,12 @@ fn start_run(
 }
 
 #[test]
-fn masked_output_stays_live_and_signals_reach_the_child() {
+fn masked_output_stays_live() {
     let s = Sandbox::new();
     let p = Project::new();
     // Live: the first line arrives while the child is still running (it has not written `exited`).
-    let wait_for_go = "i=0; while [ ! -e go ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done";
     let (mut child, mut out, first) =
-        start_run(&s, p.path(), &format!("echo ready; {wait_for_go}; touch exited; echo done"));
+        start_run(&s, p.path(), &["out:ready", "wait-file:go", "touch:exited", "out:done"]);
     assert_eq!(first, "ready\n");
     assert!(!p.path().join("exited").exists(), "the line came out while the child still ran");
     std::fs::write(p.path().join("go"), "").unwrap();
@@ -241,13 +235,32 @@ fn masked_output_stays_live_and_signals_reach_the_child() {
     std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
     assert_eq!(rest, "done\n");
     assert!(child.wait().unwrap().success());
+}
 
-    // SIGTERM and SIGINT sent to Keyden reach the child, whose exit code Keyden returns.
+/// Unix: SIGTERM and SIGINT sent to Keyden reach the child, whose exit code Keyden returns. For the
+/// Windows build (under Wine, where a console's Ctrl+C reaches every process attached to it): Keyden
+/// outlives the Ctrl+C it gets too, and returns the exit code of the child that handled its own.
+#[test]
+fn signals_reach_the_child_and_its_exit_code_comes_back() {
+    let s = Sandbox::new();
+    let p = Project::new();
     for (signal, code) in [("-TERM", 7), ("-INT", 9)] {
-        let trap = format!("trap 'echo caught; exit {code}' TERM INT; echo ready; while :; do sleep 0.1; done");
-        let (mut child, mut out, first) = start_run(&s, p.path(), &trap);
+        if windows_build() && signal == "-TERM" {
+            continue; // Windows has no SIGTERM to pass on; its console sends Ctrl+C to all.
+        }
+        let trap = format!("trap:{code}");
+        let (mut child, mut out, first) = start_run(&s, p.path(), &[&trap, "out:ready", "loop"]);
         assert_eq!(first, "ready\n");
-        assert!(Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap().success());
+        let mut targets = vec![child.id().to_string()];
+        if windows_build() {
+            // The console's broadcast: the child (a Wine process of its own) gets Ctrl+C as well.
+            let found =
+                Command::new("pgrep").args(["-n", "-f", &format!("keyden-probe.exe {trap} ")]).output().unwrap();
+            targets.push(String::from_utf8_lossy(&found.stdout).trim().to_string());
+        }
+        for pid in &targets {
+            assert!(Command::new("kill").args([signal, pid]).status().unwrap().success(), "{signal} {pid}");
+        }
         let mut rest = String::new();
         std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
         assert_eq!(rest, "caught\n", "{signal}");
@@ -260,11 +273,11 @@ fn values_too_short_to_mask_are_refused_unless_masking_is_off() {
     let s = Sandbox::new();
     let p = Project::new();
     let pin = s.add("Door PIN", "7", &["--type", "token"]);
-    let run = s.run_in(p.path(), &["--json", "run", "--env", &format!("PIN={pin}"), "--", "true"]);
+    let run = s.run_child_in(p.path(), &["--json", "run", "--env", &format!("PIN={pin}")], &[]);
     assert_eq!((run.code, run.error_code()), (1, "value_unmaskable".to_string()), "{run:?}");
     assert!(run.error()["message"].as_str().unwrap().contains("PIN"));
     assert!(run.error()["hint"].as_str().unwrap().contains("--no-masking"));
-    s.run_in(p.path(), &["run", "--no-masking", "--env", &format!("PIN={pin}"), "--", "true"]).ok();
+    s.run_child_in(p.path(), &["run", "--no-masking", "--env", &format!("PIN={pin}")], &[]).ok();
 }
 
 #[test]
@@ -278,10 +291,14 @@ fn inject_fills_templates_to_stdout_or_a_new_private_file_and_never_partly() {
     assert_eq!(out.stdout, format!("db:\n  password: {value}\n  other: {{{{ not ours }}}}\n"));
 
     s.run_in(p.path(), &["inject", "-i", "config.tpl", "-o", "config.yml"]).ok();
-    let written = p.path().join("config.yml");
     assert!(p.read("config.yml").contains(&value));
-    use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&written).unwrap().permissions().mode() & 0o777, 0o600);
+    // Unix: the file is the user's alone. On Windows it takes its folder's ACL (known limit, README).
+    #[cfg(unix)]
+    if !windows_build() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(p.path().join("config.yml")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     p.write("config.yml", "keep me");
     let exists = s.run_in(p.path(), &["--json", "inject", "-i", "config.tpl", "-o", "config.yml"]);
     assert_eq!((exists.code, exists.error_code()), (1, "file_exists".to_string()));
@@ -308,7 +325,7 @@ fn bad_env_files_get_clear_errors_and_lose_nothing() {
     let s = Sandbox::new();
     let p = Project::new();
     p.write("syntax.env", "OK=1\nexport\nA=2\n");
-    let run = s.run_in(p.path(), &["--json", "run", "--env-file", "syntax.env", "--", "true"]);
+    let run = s.run_child_in(p.path(), &["--json", "run", "--env-file", "syntax.env"], &[]);
     assert_eq!((run.code, run.error_code()), (1, "env_syntax".to_string()), "{run:?}");
     assert!(run.error()["message"].as_str().unwrap().contains("syntax.env:2:"), "{run:?}");
 
@@ -322,15 +339,16 @@ fn bad_env_files_get_clear_errors_and_lose_nothing() {
     assert_eq!(run.error_code(), "file_too_large", "{run:?}");
 
     p.write("missing.env", "# refs\nTOKEN=keyden://no%20such%20key\n");
-    let run = s.run_in(p.path(), &["--json", "run", "--env-file", "missing.env", "--", "true"]);
+    let run = s.run_child_in(p.path(), &["--json", "run", "--env-file", "missing.env"], &[]);
     assert_eq!(run.error_code(), "key_not_found");
     assert!(
         run.error()["message"].as_str().unwrap().contains("missing.env:2: TOKEN → keyden://no such key"),
         "{run:?}"
     );
 
-    let run = s.run_in(p.path(), &["--json", "run", "--env-file", "/dev/zero", "--", "true"]);
-    assert_eq!(run.error_code(), "not_a_regular_file");
+    let device = if windows_build() { r"\\.\NUL" } else { "/dev/zero" };
+    let run = s.run_child_in(p.path(), &["--json", "run", "--env-file", device], &[]);
+    assert_eq!(run.error_code(), "not_a_regular_file", "{run:?}");
 
     // Read-only: refused before anything is stored.
     let ro = p.write("ro.env", &format!("GH_TOKEN={GITHUB}\n"));
@@ -343,7 +361,22 @@ fn bad_env_files_get_clear_errors_and_lose_nothing() {
 }
 
 #[test]
-fn crlf_bom_and_symlinked_env_files_import_byte_for_byte() {
+fn crlf_and_bom_env_files_import_byte_for_byte() {
+    let s = Sandbox::new();
+    let p = Project::new();
+    let text = format!("\u{feff}# windows file\r\nGH_TOKEN={GITHUB}\r\nPORT=80\r\n");
+    p.write(".env", &text);
+    s.run_in(p.path(), &["env", "import", ".env"]).ok();
+    let id = id_of(&s, "GH_TOKEN");
+    assert_eq!(p.read(".env"), text.replace(GITHUB, &format!("keyden://{id}")), "BOM and CRLF kept");
+    let run = s.run_child_in(p.path(), &["run"], &["write:t=${GH_TOKEN}|${PORT}"]).ok();
+    assert_eq!(p.read("t"), format!("{GITHUB}|80"), "no stray CR in the values: {run:?}");
+}
+
+/// A `.env` that is a symlink is written through the link, which stays a link.
+#[cfg(unix)]
+#[test]
+fn symlinked_env_files_are_written_through_the_link() {
     let s = Sandbox::new();
     let p = Project::new();
     let text = format!("\u{feff}# windows file\r\nGH_TOKEN={GITHUB}\r\nPORT=80\r\n");
@@ -354,7 +387,7 @@ fn crlf_bom_and_symlinked_env_files_import_byte_for_byte() {
     let id = id_of(&s, "GH_TOKEN");
     assert_eq!(p.read("shared/windows.env"), text.replace(GITHUB, &format!("keyden://{id}")));
     assert!(std::fs::symlink_metadata(p.path().join(".env")).unwrap().file_type().is_symlink());
-    let run = s.run_in(p.path(), &["run", "--", "sh", "-c", "printf %s \"$GH_TOKEN\" > t"]).ok();
+    let run = s.run_child_in(p.path(), &["run"], &["write:t=${GH_TOKEN}"]).ok();
     assert_eq!(p.read("t"), GITHUB, "{run:?}");
 }
 
@@ -365,12 +398,16 @@ fn an_import_without_a_keyring_or_killed_half_way_leaves_the_file_and_a_rerun_fi
     let text = format!("A_TOKEN={GITHUB}\nB_SECRET=abcdef0123456789abcdef\n");
     p.write(".env", &text);
 
-    let mut c = s.command(&["--json", "env", "import", ".env"]);
-    c.current_dir(p.path()).env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/keyden-test-bus");
-    let run = Run::from(c.output().unwrap());
-    assert_eq!(run.code, 1);
-    assert!(run.error_code().starts_with("keyring_"), "{run:?}");
-    assert_eq!(p.read(".env"), text, "file untouched");
+    // Linux: a session with no Secret Service. (Windows' Credential Manager cannot be switched off
+    // from outside: the Windows build skips this part; the crash below applies to both.)
+    if !windows_build() {
+        let mut c = s.command(&["--json", "env", "import", ".env"]);
+        c.current_dir(p.path()).env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/keyden-test-bus");
+        let run = Run::from(c.output().unwrap());
+        assert_eq!(run.code, 1);
+        assert!(run.error_code().starts_with("keyring_"), "{run:?}");
+        assert_eq!(p.read(".env"), text, "file untouched");
+    }
 
     // Killed after the values reached the keyring, before the rows were final and the file written.
     let mut child = s
@@ -467,12 +504,13 @@ fn the_canary_appears_only_where_it_was_asked_for() {
     let env_text = format!("CANARY_TOKEN={canary}\nPLAIN=1\n");
     p.write(".env", &env_text);
     p.write("t.tpl", "x={{ keyden://CANARY_TOKEN }}\n");
+    let run_line = keyden_tests::child_line(&["run"], &["out:${CANARY_TOKEN}", "err:${CANARY_TOKEN}"]);
     let mut outputs: Vec<(String, Run)> = Vec::new();
     for args in [
         vec!["env", "import", ".env", "--dry-run"],
         vec!["--json", "env", "import", ".env", "--dry-run"],
         vec!["env", "import", ".env"],
-        vec!["run", "--", "sh", "-c", "echo $CANARY_TOKEN; echo $CANARY_TOKEN >&2"],
+        run_line.iter().map(String::as_str).collect(),
         vec!["inject", "-i", "t.tpl", "-o", "out.txt"],
         vec!["scan", "."],
         vec!["--json", "scan", "."],
@@ -480,7 +518,7 @@ fn the_canary_appears_only_where_it_was_asked_for() {
     ] {
         outputs.push((args.join(" "), s.run_in(p.path(), &args)));
     }
-    let unmasked = s.run_in(p.path(), &["run", "--no-masking", "--", "sh", "-c", "echo $CANARY_TOKEN"]).ok();
+    let unmasked = s.run_child_in(p.path(), &["run", "--no-masking"], &["out:${CANARY_TOKEN}"]).ok();
     assert_eq!(unmasked.stdout.trim(), canary, "the canary is real");
     assert!(p.read("out.txt").contains(&canary), "inject's file holds it, as asked");
     for (what, run) in &outputs {

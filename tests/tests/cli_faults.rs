@@ -1,7 +1,7 @@
 //! Faults: a keyring that is not there, and a process killed between the journal's steps. Either
 //! way the next start repairs what was left, nothing is lost and nothing is orphaned.
 
-use keyden_tests::{secret_tool_lookup, unique_secret, Sandbox};
+use keyden_tests::{keyring_lookup, unique_secret, Sandbox};
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
@@ -63,7 +63,7 @@ fn killed_before_the_keyring_write_the_next_start_rolls_back() {
     assert!(s.ids().is_empty(), "no half-made key may remain");
     let all = s.run(&["--json", "audit"]).ok().json();
     let rolled = all.as_array().unwrap().iter().find(|e| e["action"] == "recover").expect("recovery audited");
-    assert!(secret_tool_lookup(rolled["key_id"].as_str().unwrap()).is_none(), "no orphan in the keyring");
+    assert!(keyring_lookup(rolled["key_id"].as_str().unwrap()).is_none(), "no orphan in the keyring");
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn killed_in_the_middle_of_a_delete_the_next_start_finishes_it() {
         s.run(&["keys", "revoke", &id, "--yes"]).ok();
         kill_at(&s, step, &["keys", "delete", &id, "--yes"], b"");
         assert!(s.ids().is_empty(), "{step}: the row must be gone after recovery");
-        assert!(secret_tool_lookup(&id).is_none(), "{step}: no orphaned keyring entry");
+        assert!(keyring_lookup(&id).is_none(), "{step}: no orphaned keyring entry");
     }
 }
 

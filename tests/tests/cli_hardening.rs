@@ -1,13 +1,14 @@
 //! The hardening classes of issue 11, each tried as an attacker or a careless user would, as a process.
 
-use keyden_tests::{wait_until, Run, Sandbox};
+use keyden_tests::{Run, Sandbox};
+#[cfg(unix)]
 use std::process::Stdio;
-use std::time::Duration;
 
 const HS256: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
 
 /// Runs keyden and waits for it to end by itself; one that is still running after a generous bound is
 /// killed and reported (it was waiting for something that will never come).
+#[cfg(unix)]
 fn run_to_end(s: &Sandbox, args: &[&str]) -> Run {
     let mut child = s
         .command(args)
@@ -16,7 +17,7 @@ fn run_to_end(s: &Sandbox, args: &[&str]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("keyden starts");
-    let ended = wait_until(Duration::from_secs(60), || child.try_wait().unwrap().is_some());
+    let ended = keyden_tests::wait_until(std::time::Duration::from_secs(60), || child.try_wait().unwrap().is_some());
     if !ended {
         let _ = child.kill();
     }
@@ -141,14 +142,22 @@ fn b64(v: &str) -> String {
 /// provider's titles, owners and error messages, a token's fields — reaches the terminal escaped, in
 /// human and JSON output; names with invisible characters are refused, and compared in NFC.
 #[test]
-#[cfg(unix)]
 fn hostile_text_never_reaches_the_terminal_raw() {
     let s = Sandbox::new().with_env("KEYDEN_HTTP_RETRY_BASE_MS", "20");
     let secret = "\u{1b}]0;pwned\u{7}_tok_\u{9b}31m0123456789\u{202e}abc\u{1b}[2J";
     let id = s.add("Hostile secret", secret, &["--type", "token", "--env", "prod"]);
-    // A program whose name drives the terminal: the audit trail records it.
-    let program = s.path().join("\u{1b}[31mred\u{202e}");
-    std::os::unix::fs::symlink("/bin/true", &program).unwrap();
+    // A program whose name drives the terminal: the audit trail records it. (Windows forbids C0
+    // controls in file names; the C1 CSI and the bidi override are allowed there too.)
+    let program = if keyden_tests::windows_build() {
+        let p = s.path().join("\u{9b}31mred\u{202e}.exe");
+        std::fs::copy(keyden_tests::probe(), &p).unwrap();
+        p
+    } else {
+        let p = s.path().join("\u{1b}[31mred\u{202e}");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("/bin/true", &p).unwrap();
+        p
+    };
     let exec = s.run(&["exec", "--env", &format!("V={id}"), "--", program.to_str().unwrap()]);
     assert_eq!(exec.code, 0, "{exec:?}");
     for args in [
@@ -162,7 +171,8 @@ fn hostile_text_never_reaches_the_terminal_raw() {
         assert_terminal_safe(&run, &format!("{args:?}"));
     }
     let json = s.run(&["--json", "audit"]).ok().json();
-    assert!(json.to_string().contains("\\u001b[31mred\u{202e}"), "JSON escapes keep the data: {json}");
+    let kept = if keyden_tests::windows_build() { "\u{9b}31mred\u{202e}.exe" } else { "\\u001b[31mred\u{202e}" };
+    assert!(json.to_string().contains(kept), "JSON escapes keep the data: {json}");
 
     // Names: invisible characters refused; one name typed two ways is one name.
     let zw = s.run_with_stdin(

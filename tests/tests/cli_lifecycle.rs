@@ -1,6 +1,6 @@
 //! The lifecycle, told as a user's day, through the real `keyden` binary and a real Secret Service.
 
-use keyden_tests::{secret_tool_lookup, unique_secret, Sandbox};
+use keyden_tests::{keyring_label, keyring_lookup, unique_secret, Sandbox};
 
 #[test]
 fn a_keys_life_add_refuse_second_revoke_delete() {
@@ -44,9 +44,9 @@ fn a_keys_life_add_refuse_second_revoke_delete() {
     let rotated = s.add("Medusa prod backend (rotated)", &unique_secret("rotated"), &scope);
 
     // Delete of the revoked key removes its row and its keyring entry.
-    assert!(secret_tool_lookup(&first).is_some());
+    assert!(keyring_lookup(&first).is_some());
     s.run(&["--json", "keys", "delete", &first, "--yes"]).ok();
-    assert!(secret_tool_lookup(&first).is_none(), "keyring entry left behind");
+    assert!(keyring_lookup(&first).is_none(), "keyring entry left behind");
     assert_eq!(s.ids(), [rotated]);
     let show = s.run(&["--json", "keys", "show", &first]);
     assert_eq!((show.code, show.error_code()), (1, "key_not_found".to_string()));
@@ -65,14 +65,9 @@ fn a_secret_stored_by_keyden_is_found_by_secret_tool() {
     let s = Sandbox::new();
     let value = unique_secret("interop");
     let id = s.add("Interop", &value, &["--type", "token"]);
-    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(value.as_str()));
-    // Seahorse and `secret-tool search` show the key's title as the entry's label.
-    let out = std::process::Command::new("secret-tool")
-        .args(["search", "--all", "service", "keyden", "username", &id])
-        .output()
-        .unwrap();
-    let listing = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
-    assert!(listing.contains("label = Keyden: Interop"), "{listing}");
+    assert_eq!(keyring_lookup(&id).as_deref(), Some(value.as_str()));
+    // Seahorse and `secret-tool search` (Credential Manager on Windows) show the key's title beside it.
+    assert_eq!(keyring_label(&id), "Keyden: Interop");
 }
 
 #[test]
@@ -144,13 +139,14 @@ fn exec_puts_values_only_in_the_childs_environment_and_passes_its_exit_code() {
     let s = Sandbox::new();
     let value = unique_secret("exec");
     let id = s.add("Exec", &value, &["--type", "token"]);
-    let run = s.run(&["exec", "--env", &format!("API_KEY={id}"), "--", "sh", "-c", "printf %s \"$API_KEY\""]).ok();
-    assert_eq!(run.stdout, value);
-    let failing = s.run(&["exec", "--env", &format!("API_KEY={id}"), "--", "sh", "-c", "exit 7"]);
+    let env = format!("API_KEY={id}");
+    let run = s.run_child(&["exec", "--env", &env], &["out:${API_KEY}"]).ok();
+    assert_eq!(run.stdout.trim_end(), value);
+    let failing = s.run_child(&["exec", "--env", &env], &["exit:7"]);
     assert_eq!(failing.code, 7);
-    let bad_var = s.run(&["--json", "exec", "--env", "1BAD=Exec", "--", "true"]);
+    let bad_var = s.run_child(&["--json", "exec", "--env", "1BAD=Exec"], &[]);
     assert_eq!(bad_var.code, 2);
-    let unknown = s.run(&["--json", "exec", "--env", "X=missing", "--", "true"]);
+    let unknown = s.run_child(&["--json", "exec", "--env", "X=missing"], &[]);
     assert_eq!((unknown.code, unknown.error_code()), (1, "key_not_found".to_string()));
     let audit = s.run(&["--json", "audit", &id]).ok().json();
     assert_eq!(audit[0]["action"], "inject");

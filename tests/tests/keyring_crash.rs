@@ -3,7 +3,7 @@
 //! its place, and the user's command succeeds. Its own test binary: the daemon is stopped and killed,
 //! and no other test may be talking to it meanwhile.
 
-use keyden_tests::{secret_tool_lookup, unique_secret, Sandbox};
+use keyden_tests::{keyring_lookup, unique_secret, Sandbox};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
@@ -65,7 +65,7 @@ fn a_secret_service_that_dies_mid_call_costs_the_user_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let id = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"].as_str().unwrap().to_string();
-    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(secret.as_str()));
+    assert_eq!(keyring_lookup(&id).as_deref(), Some(secret.as_str()));
     assert!(!stderr.contains(&secret), "the value reached stderr");
 
     // A read in flight: `get` answers from the new daemon.

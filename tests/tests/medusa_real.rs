@@ -5,7 +5,7 @@
 //!   KEYDEN_MEDUSA_JWT_SECONDS    the admin JWT lifetime it was started with
 
 use keyden_tests::medusa::{clean_slate, seen_elsewhere, signed_in, url, EMAIL};
-use keyden_tests::{occurrences, secret_tool_lookup, Run, Sandbox};
+use keyden_tests::{keyring_lookup, occurrences, Run, Sandbox};
 use std::process::Command;
 
 fn jwt_seconds() -> u64 {
@@ -39,7 +39,7 @@ fn the_lifecycle_against_a_real_medusa() {
     let id = created["key"]["id"].as_str().unwrap().to_string();
     let remote_id = created["key"]["remote_id"].as_str().unwrap().to_string();
     assert!(remote_id.starts_with("apk_"));
-    assert_eq!(secret_tool_lookup(&id).as_deref(), Some(secret.as_str()));
+    assert_eq!(keyring_lookup(&id).as_deref(), Some(secret.as_str()));
     assert_eq!(s.run(&["get", &id]).ok().stdout, secret);
     let shown = s.run(&["--json", "keys", "show", &id]).ok();
     assert_eq!(occurrences(shown.stdout.as_bytes(), secret.as_bytes()), 0);
@@ -90,7 +90,7 @@ fn the_lifecycle_against_a_real_medusa() {
     // Delete: remote then local; the keyring entry goes too.
     s.run(&["keys", "delete", &id, "--yes"]).ok();
     assert!(seen_elsewhere(&remote_id).is_none(), "deleted at the server");
-    assert_eq!(secret_tool_lookup(&id), None);
+    assert_eq!(keyring_lookup(&id), None);
     assert_eq!(s.run(&["--json", "keys", "show", &id]).error_code(), "key_not_found");
     let pk_id = pk["key"]["id"].as_str().unwrap();
     s.run(&["keys", "revoke", pk_id, "--yes"]).ok();
@@ -102,12 +102,12 @@ fn the_lifecycle_against_a_real_medusa() {
 fn an_expired_admin_session_is_renewed_without_the_user_noticing() {
     let (s, account_id) = signed_in();
     let entry = format!("account:{account_id}:jwt");
-    let first = secret_tool_lookup(&entry).expect("the admin JWT is cached in the keyring");
+    let first = keyring_lookup(&entry).expect("the admin JWT is cached in the keyring");
     s.run(&["sync"]).ok();
     // Outlive the JWT (the server was started with a short lifetime).
     std::thread::sleep(std::time::Duration::from_secs(jwt_seconds() + 1));
     s.run(&["sync"]).ok();
-    let renewed = secret_tool_lookup(&entry).unwrap();
+    let renewed = keyring_lookup(&entry).unwrap();
     assert_ne!(first, renewed, "a fresh session was obtained");
 
     // A cached JWT that looks valid but the server refuses (401): logged in again, once, silently.
@@ -124,7 +124,7 @@ fn an_expired_admin_session_is_renewed_without_the_user_noticing() {
         .unwrap();
     assert!(stored.success());
     s.run(&["sync"]).ok();
-    assert_ne!(secret_tool_lookup(&entry).as_deref(), Some(bogus));
+    assert_ne!(keyring_lookup(&entry).as_deref(), Some(bogus));
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn rotation_in_the_safe_order_with_consent() {
     assert_eq!((report["completed"].as_bool(), report["revoked_first"].as_bool()), (Some(true), Some(true)));
     let new = &report["created"];
     let new_id = new["key"]["id"].as_str().unwrap();
-    assert_eq!(secret_tool_lookup(new_id).as_deref(), new["secret"].as_str());
+    assert_eq!(keyring_lookup(new_id).as_deref(), new["secret"].as_str());
     assert_eq!(seen_elsewhere(old["key"]["remote_id"].as_str().unwrap()).unwrap()["status"], "revoked");
     assert_eq!(s.run(&["--json", "check", new_id]).ok().json()["outcome"], "accepted");
 

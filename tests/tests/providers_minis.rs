@@ -5,7 +5,7 @@
 
 use keyden_tests::fakes::{iso, MinisFake};
 use keyden_tests::http::Answer;
-use keyden_tests::{secret_tool_lookup, Sandbox};
+use keyden_tests::{keyring_lookup, Sandbox};
 use std::time::Instant;
 
 /// A sandbox with short HTTP timeouts and backoff, so failure tests take a second, not a minute.
@@ -37,7 +37,7 @@ fn the_api_key_is_checked_when_the_account_is_added_and_kept_in_the_vault() {
     let added = add_account(&s, &fake, MinisFake::API_KEY, true).ok().json();
     assert_eq!(added["provider"], "shop-minis");
     let key_id = added["credential_key_id"].as_str().expect("the API key is a vault key").to_string();
-    assert_eq!(secret_tool_lookup(&key_id).as_deref(), Some(MinisFake::API_KEY));
+    assert_eq!(keyring_lookup(&key_id).as_deref(), Some(MinisFake::API_KEY));
     let listed = s.run(&["accounts", "list"]).ok();
     assert!(listed.stdout.contains("mini") && !listed.stdout.contains(MinisFake::API_KEY), "{listed:?}");
 }

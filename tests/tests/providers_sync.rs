@@ -139,13 +139,13 @@ fn removing_an_account_forgets_its_credentials_and_keeps_its_keys() {
     s.run(&["sync"]).ok();
     let id = account(&s)["id"].as_str().unwrap().to_string();
     let (password, session) = (format!("account:{id}:password"), format!("account:{id}:jwt"));
-    assert_eq!(keyden_tests::secret_tool_lookup(&password).as_deref(), Some(PAGER_PASSWORD));
-    assert!(keyden_tests::secret_tool_lookup(&session).is_some(), "the admin session is cached");
+    assert_eq!(keyden_tests::keyring_lookup(&password).as_deref(), Some(PAGER_PASSWORD));
+    assert!(keyden_tests::keyring_lookup(&session).is_some(), "the admin session is cached");
 
     let removed = s.run(&["--json", "accounts", "remove", "pager"]).ok().json();
     assert_eq!(removed["name"], "pager");
-    assert_eq!(keyden_tests::secret_tool_lookup(&password), None);
-    assert_eq!(keyden_tests::secret_tool_lookup(&session), None);
+    assert_eq!(keyden_tests::keyring_lookup(&password), None);
+    assert_eq!(keyden_tests::keyring_lookup(&session), None);
     assert!(s.run(&["--json", "accounts", "list"]).ok().json().as_array().unwrap().is_empty());
     assert_eq!(s.ids().len(), 5, "the mirrored keys stay, as local records");
     assert_eq!(s.run(&["--json", "sync", "pager"]).error_code(), "account_not_found");

@@ -64,6 +64,10 @@ impl crate::Coded for FileError {
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let read_err = |source| FileError::Read { path: path.to_path_buf(), source };
     // Judged before opening: opening a FIFO with no writer blocks forever, and a device may act on open.
+    // Windows' devices (`NUL`, `\\.\pipe\x`) have no file information to judge: known by their names.
+    if cfg!(windows) && names_a_windows_device(&path.to_string_lossy()) {
+        return Err(FileError::NotAFile { path: path.to_path_buf() });
+    }
     if !std::fs::metadata(path).map_err(read_err)?.is_file() {
         return Err(FileError::NotAFile { path: path.to_path_buf() });
     }
@@ -78,6 +82,27 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
         return Err(FileError::TooLarge { path: path.to_path_buf(), limit });
     }
     Ok(bytes)
+}
+
+/// Whether a path names a Windows device rather than a file: anything in the `\\.\` device namespace
+/// (pipes, `\\.\NUL`, `\\.\PhysicalDrive0`), or a reserved DOS name in any folder and with any
+/// extension (`NUL`, `con.txt`, `C:\x\COM1`). Plain string logic, so it is tested on every platform.
+pub fn names_a_windows_device(path: &str) -> bool {
+    if path.starts_with(r"\\.\") || path.starts_with("//./") || path.starts_with(r"\\?\GLOBALROOT") {
+        return true;
+    }
+    let name = path.rsplit(['\\', '/']).next().unwrap_or(path);
+    let name = name.strip_prefix(|c: char| c.is_ascii_alphabetic()).and_then(|n| n.strip_prefix(':')).unwrap_or(name);
+    // Windows ignores what follows the first dot, and trailing spaces, in these names.
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_uppercase();
+    match stem.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+        _ => {
+            let (prefix, digit) = stem.split_at(stem.len().min(3));
+            matches!(prefix, "COM" | "LPT")
+                && matches!(digit, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³")
+        }
+    }
 }
 
 /// Opens for reading without ever waiting for a writer (O_NONBLOCK has no effect on a regular file).
@@ -204,6 +229,30 @@ fn unique_sibling(dir: &Path, name: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn windows_devices_are_known_by_name_and_files_are_not() {
+        for device in [
+            r"\\.\NUL",
+            r"\\.\pipe\keyden",
+            "//./COM1",
+            "NUL",
+            "nul.txt",
+            r"C:\work\con.env",
+            "D:aux",
+            "COM1",
+            "lpt9.log",
+            "NUL .env",
+        ] {
+            assert!(names_a_windows_device(device), "{device}");
+        }
+        for file in
+            [".env", r"C:\work\.env", "nullable.env", "console.env", "COM10", "LPT", r"\\?\C:\work\.env", "com.env"]
+        {
+            assert!(!names_a_windows_device(file), "{file}");
+        }
+    }
+
     use super::*;
 
     #[test]

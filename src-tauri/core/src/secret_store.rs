@@ -131,9 +131,11 @@ impl SecretStore for OsKeyring {
         }
         let entry = self.entry(id)?;
         once_more(|| entry.set_password(secret.expose())).map_err(|e| map_error(id, e))?;
-        // The label is what Seahorse and Keychain Access list; best effort, the value is already safe.
+        // The label is what Seahorse and Keychain Access list, the comment what Windows' Credential
+        // Manager shows; best effort, the value is already safe.
         let label = format!("Keyden: {label}");
-        if let Err(e) = entry.update_attributes(&HashMap::from([("label", label.as_str())])) {
+        let attribute = if cfg!(windows) { "comment" } else { "label" };
+        if let Err(e) = entry.update_attributes(&HashMap::from([(attribute, label.as_str())])) {
             tracing::debug!(key = id, error = %map_error(id, e), "keyring label not updated");
         }
         Ok(())

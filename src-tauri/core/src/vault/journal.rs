@@ -46,10 +46,41 @@ fn process_alive(pid: i64) -> bool {
     {
         std::path::Path::new(&format!("/proc/{pid}")).exists()
     }
-    // Elsewhere only the age decides.
-    #[cfg(not(target_os = "linux"))]
+    // macOS: signal 0 asks whether the process exists; EPERM means it does, under another user.
+    #[cfg(all(unix, not(target_os = "linux")))]
     {
-        true
+        let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+            return false;
+        };
+        !matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH))
+    }
+    #[cfg(windows)]
+    {
+        u32::try_from(pid).is_ok_and(windows_process::alive)
+    }
+}
+
+#[cfg(windows)]
+#[allow(unsafe_code)] // OpenProcess / GetExitCodeProcess / CloseHandle: Windows has no safe wrapper in std.
+mod windows_process {
+    use windows_sys::Win32::Foundation::{CloseHandle, STILL_ACTIVE};
+    use windows_sys::Win32::System::Threading::{GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION};
+
+    /// A process that cannot be opened is gone (or never was); one that can is alive until it has an
+    /// exit code. A process that ended with code 259 (STILL_ACTIVE) reads as alive: the journal's age
+    /// then decides, as it did before this check existed.
+    pub fn alive(pid: u32) -> bool {
+        // SAFETY: plain Win32 calls; the handle is checked before use and closed once.
+        unsafe {
+            let handle = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+            if handle.is_null() {
+                return false;
+            }
+            let mut code = 0u32;
+            let ok = GetExitCodeProcess(handle, &mut code) != 0;
+            CloseHandle(handle);
+            !ok || code == STILL_ACTIVE as u32
+        }
     }
 }
 
@@ -114,5 +145,26 @@ impl Vault {
             }
             None => Ok(true),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::process_alive;
+
+    /// This process reads as alive; a child that has ended as gone. (The test binary itself is the
+    /// child: `--list` prints and exits.)
+    #[test]
+    fn a_process_is_alive_until_it_has_ended() {
+        assert!(process_alive(i64::from(std::process::id())));
+        let exe = std::env::current_exe().unwrap();
+        let mut child = std::process::Command::new(&exe)
+            .args(["--list", "--format", "terse"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = i64::from(child.id());
+        child.wait().unwrap();
+        assert!(!process_alive(pid), "ended and reaped");
     }
 }
