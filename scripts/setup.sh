@@ -9,24 +9,40 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 TAURI_DRIVER_VERSION=2.1.0
 
-log() { printf '[setup] %s\n' "$*" >&2; }
+log() { printf '[setup %4ss] %s\n' "$SECONDS" "$*" >&2; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 APT_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev patchelf pkg-config
   libdbus-1-dev rpm xvfb xauth imagemagick xdotool webkit2gtk-driver gnome-keyring dbus-x11
-  libsecret-tools sqlite3 xclip postgresql python3-venv)
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "apt: installing ${missing[*]}"
+  libsecret-tools sqlite3 xclip postgresql python3-venv gcc-mingw-w64-x86-64)
+# The Windows build's tests run under Wine: installed as tried here, with its recommended libraries.
+APT_WITH_RECOMMENDS=(wine64)
+missing_of() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+mapfile -t missing < <(missing_of "${APT_PACKAGES[@]}")
+mapfile -t missing_rec < <(missing_of "${APT_WITH_RECOMMENDS[@]}")
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_rec[@]} -gt 0 ]; then
+  start=$SECONDS
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  if [ ${#missing_rec[@]} -gt 0 ]; then
+    log "apt: installing ${missing_rec[*]} (with recommends)"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing_rec[@]}" >/dev/null
+  fi
+  log "apt took $((SECONDS - start)) s"
 fi
 
-rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# The UI's wasm; the Windows cross-build (tested under Wine); macOS, type-checked only.
+for target in wasm32-unknown-unknown x86_64-pc-windows-gnu aarch64-apple-darwin x86_64-apple-darwin; do
+  rustup target list --installed | grep -qx "$target" || { log "rustup target add $target"; rustup target add "$target"; }
+done
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
 # Cargo-installed tools, each only when missing or at another version; built without LTO and with
@@ -46,4 +62,4 @@ if [ ! -x ui/node_modules/.bin/tauri ] || [ ! -x ui/node_modules/.bin/wasm-opt ]
   log "npm install (Tauri CLI, binaryen)"
   (cd ui && npm install --no-audit --no-fund --loglevel=error)
 fi
-log "ready"
+log "ready in $SECONDS s"

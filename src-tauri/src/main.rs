@@ -85,6 +85,8 @@ handlers! {
 }
 
 fn main() {
+    #[cfg(windows)]
+    platform::require_webview();
     let data_dir = data_dir_arg();
     let mut builder = tauri::Builder::default();
     if platform::default_vault(&data_dir) {

@@ -73,3 +73,24 @@ pub fn after_setup(app: &AppHandle) {
         });
     }
 }
+
+/// Windows draws the window with Microsoft Edge WebView2. Where its runtime is missing (an old
+/// Windows 10, a stripped image, Wine), Tauri would panic half-way through start-up; instead the user
+/// is told what is missing and where to get it, and Keyden exits with code 1.
+#[cfg(windows)]
+pub fn require_webview() {
+    let Err(e) = tauri::webview_version() else { return };
+    let text = format!(
+        "Keyden needs the Microsoft Edge WebView2 Runtime to show its window, and this computer does not have \
+         it ({e}).\n\nInstall it from https://developer.microsoft.com/microsoft-edge/webview2/ (the Evergreen \
+         Bootstrapper), then start Keyden again. The `keyden` command-line tool works without it."
+    );
+    eprintln!("keyden-app: {text}");
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("Keyden cannot start")
+        .set_description(&text)
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+    std::process::exit(1);
+}

@@ -105,6 +105,17 @@ pub fn windows_build() -> bool {
     keyden_bin().extension().is_some_and(|e| e.eq_ignore_ascii_case("exe"))
 }
 
+/// A path as the CLI under test spells it: for the Windows build under Wine, a Linux path is the same
+/// file on drive `Z:` (`/tmp/x y` → `Z:\tmp\x y`); otherwise the path itself.
+pub fn native_path(p: &Path) -> String {
+    let text = p.to_string_lossy();
+    if windows_build() && cfg!(unix) {
+        format!("Z:{}", text.replace('/', "\\"))
+    } else {
+        text.into_owned()
+    }
+}
+
 /// Stops a test that would write to the developer's own keyring: Keyden's entries live under service
 /// `keyden` there too, and a test run would leave its own behind. `scripts/with-keyring.sh` starts a
 /// private Secret Service and says so in `KEYDEN_IN_KEYRING_SESSION`.

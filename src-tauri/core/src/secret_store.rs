@@ -39,19 +39,43 @@ impl crate::Coded for KeyringError {
 
     fn hint(&self) -> Option<String> {
         Some(match self {
-            KeyringError::Unavailable(_) => if cfg!(target_os = "linux") {
-                "Keyden keeps secrets in a Secret Service: install one (`sudo apt install gnome-keyring`, or enable \
-                 KeePassXC's Secret Service integration) and log in to your desktop session again; on a headless \
-                 machine: `dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock \
-                 --components=secrets; …'`"
-            } else {
-                "check that the system keychain / Credential Manager is running and reachable from this session"
-            }
-            .to_string(),
-            KeyringError::Locked(_) => "unlock your keyring (log in to the desktop session, or unlock it in Seahorse / Keychain Access) and try again".to_string(),
+            KeyringError::Unavailable(_) => unavailable_hint(std::env::consts::OS).to_string(),
+            KeyringError::Locked(_) => locked_hint(std::env::consts::OS).to_string(),
             KeyringError::BadEncoding(_) => "the entry was changed outside Keyden; store the key again".to_string(),
-            KeyringError::Refused(_) => "the keyring rejected this entry's attributes; report this as a bug".to_string(),
+            KeyringError::Refused(_) => {
+                "the keyring rejected this entry's attributes; report this as a bug".to_string()
+            }
         })
+    }
+}
+
+/// What to do when the OS keyring cannot be reached, in the words of the user's own platform: no
+/// Windows or macOS user is ever told to install gnome-keyring.
+fn unavailable_hint(os: &str) -> &'static str {
+    match os {
+        "windows" => {
+            "Keyden keeps secrets in Windows' Credential Manager: check that the Credential Manager service \
+             (VaultSvc) is running, and that Keyden runs in your own logon session (not as another user or a \
+             service)"
+        }
+        "macos" => {
+            "Keyden keeps secrets in your login keychain: check it exists and is reachable in Keychain Access \
+             (a process started over SSH or by launchd outside your session cannot reach it)"
+        }
+        _ => {
+            "Keyden keeps secrets in a Secret Service: install one (`sudo apt install gnome-keyring`, or enable \
+             KeePassXC's Secret Service integration) and log in to your desktop session again; on a headless \
+             machine: `dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock \
+             --components=secrets; …'`"
+        }
+    }
+}
+
+fn locked_hint(os: &str) -> &'static str {
+    match os {
+        "windows" => "Windows refused access to the Credential Manager: sign in to your own account and try again",
+        "macos" => "unlock your login keychain (Keychain Access, or `security unlock-keychain`) and try again",
+        _ => "unlock your keyring (log in to the desktop session, or unlock it in Seahorse) and try again",
     }
 }
 
@@ -296,5 +320,24 @@ impl SecretStore for MemoryStore {
     fn remove(&self, id: &str) -> Result<bool, KeyringError> {
         self.check()?;
         Ok(self.entries.lock().expect("memory store poisoned").remove(id).is_some())
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::{locked_hint, unavailable_hint};
+
+    #[test]
+    fn each_platform_gets_its_own_keyring_hint() {
+        for os in ["windows", "macos"] {
+            for hint in [unavailable_hint(os), locked_hint(os)] {
+                assert!(!hint.contains("gnome-keyring") && !hint.contains("Seahorse") && !hint.contains("apt"), "{os}");
+            }
+        }
+        assert!(unavailable_hint("windows").contains("Credential Manager"));
+        assert!(locked_hint("windows").contains("Credential Manager"));
+        assert!(unavailable_hint("macos").contains("keychain") && locked_hint("macos").contains("keychain"));
+        assert!(unavailable_hint("linux").contains("gnome-keyring"));
+        assert!(!locked_hint("linux").contains("Keychain"), "a Linux user has no Keychain Access");
     }
 }
