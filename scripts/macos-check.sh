@@ -16,7 +16,8 @@ for target in aarch64-apple-darwin x86_64-apple-darwin; do
   rustup target list --installed | grep -qx "$target" || rustup target add "$target"
   start=$SECONDS
   var=${target//-/_}
-  env "CC_$var=true" "AR_$var=true" cargo clippy -q --locked --target "$target" --all-targets \
+  # The app's macOS config bundles the release CLI as a resource, which only the release workflow builds.
+  env "CC_$var=true" "AR_$var=true" TAURI_CONFIG='{"bundle":{"resources":null}}' cargo clippy -q --locked --target "$target" --all-targets \
     -p keyden-core -p keyden-cli -p keyden-protocol -p keyden-app -p keyden-tests -p keyden-probe -- -D warnings
   printf '[macos] %s: type-checked and linted in %ss\n' "$target" "$((SECONDS - start))" >&2
 done

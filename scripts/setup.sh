@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+RUST_VERSION=1.95.0
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 TAURI_DRIVER_VERSION=2.1.0
@@ -38,6 +39,9 @@ if [ ${#missing[@]} -gt 0 ] || [ ${#missing_rec[@]} -gt 0 ]; then
   fi
   log "apt took $((SECONDS - start)) s"
 fi
+
+# The toolchain CI and the release workflow use; another one here is reported, not replaced.
+rustc --version | grep -q "^rustc $RUST_VERSION " || log "note: rustc is $(rustc --version), the pinned one is $RUST_VERSION"
 
 # The UI's wasm; the Windows cross-build (tested under Wine); macOS, type-checked only.
 for target in wasm32-unknown-unknown x86_64-pc-windows-gnu aarch64-apple-darwin x86_64-apple-darwin; do

@@ -61,17 +61,26 @@ pub fn child(steps: &[&str]) -> Vec<String> {
     v
 }
 
+/// Whether the keyring is a Secret Service (the Linux build): the tests that switch it off through
+/// `DBUS_SESSION_BUS_ADDRESS` apply only there.
+pub fn secret_service() -> bool {
+    cfg!(target_os = "linux") && !windows_build()
+}
+
 /// The text the OS keyring shows beside `id`'s entry: the label Seahorse lists (`secret-tool search`)
-/// on Linux, the comment Credential Manager shows for the Windows build.
-pub fn keyring_label(id: &str) -> String {
+/// on Linux, the comment Credential Manager shows for the Windows build. macOS: the keyring crate
+/// sets no label in Keychain (a known limit, README): `None`, nothing to compare.
+pub fn keyring_label(id: &str) -> Option<String> {
+    if cfg!(target_os = "macos") {
+        return None;
+    }
     if windows_build() {
-        let out = keyden_command(&probe()).arg(format!("credential-comment:{id}.keyden")).output().unwrap();
-        return String::from_utf8_lossy(&out.stdout).into_owned();
+        return Some(Run::of(keyden_command(&probe()).arg(format!("credential-comment:{id}.keyden"))).stdout);
     }
     let out =
         Command::new("secret-tool").args(["search", "--all", "service", "keyden", "username", id]).output().unwrap();
     let listing = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
-    listing.lines().find_map(|l| l.strip_prefix("label = ")).unwrap_or_default().to_string()
+    Some(listing.lines().find_map(|l| l.strip_prefix("label = ")).unwrap_or_default().to_string())
 }
 
 /// `ARGS -- <probe> STEPS` as one argument list.
@@ -94,10 +103,36 @@ pub fn keyden_command(bin: &Path) -> Command {
         Some(runner) => {
             let mut c = Command::new(runner);
             c.arg(bin);
+            // Where a test build of keyden.exe records its exit code (see `exit_code`).
+            c.env(EXIT_FILE_ENV, exit_file());
             c
         }
         None => Command::new(bin),
     }
+}
+
+const EXIT_FILE_ENV: &str = "KEYDEN_TEST_EXIT_FILE";
+
+/// A fresh path for one run's exit code, in a directory that lives as long as the test binary.
+fn exit_file() -> PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"));
+    dir.path().join(format!("exit-{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+}
+
+/// The exit code of a process `cmd` started. Under Wine, wineserver SIGKILLs a process that is still
+/// tearing down a second after it exited (on a loaded machine), and this Linux parent then sees
+/// SIGKILL where Windows saw an exit code; the test build of keyden.exe records that code just before
+/// it exits, and it is read back here. A SIGKILL with nothing recorded stays a kill (`None`).
+pub fn exit_code(cmd: &Command, status: std::process::ExitStatus) -> Option<i32> {
+    let recorded = cmd
+        .get_envs()
+        .find(|(k, _)| *k == EXIT_FILE_ENV)
+        .and_then(|(_, v)| v)
+        .map(PathBuf::from)
+        .and_then(|p| std::fs::read_to_string(&p).ok().inspect(|_| drop(std::fs::remove_file(&p))));
+    status.code().or_else(|| recorded.and_then(|c| c.trim().parse().ok()))
 }
 
 /// Whether the CLI under test is the Windows build (run under Wine).
@@ -158,14 +193,28 @@ pub struct Sandbox {
 #[derive(Debug)]
 pub struct Run {
     pub code: i32,
+    /// The signal that ended the process, if one did (`code` is then -1).
+    pub signal: Option<i32>,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Run {
-    pub fn from(o: Output) -> Self {
+    /// Runs `cmd` to its end, its output collected.
+    pub fn of(cmd: &mut Command) -> Self {
+        let out = cmd.output().expect("the command starts");
+        Run::from_output(cmd, out)
+    }
+
+    /// What `cmd`, already run, produced; its exit code as `exit_code` finds it.
+    pub fn from_output(cmd: &Command, o: Output) -> Self {
+        #[cfg(unix)]
+        let signal = std::os::unix::process::ExitStatusExt::signal(&o.status);
+        #[cfg(not(unix))]
+        let signal = None;
         Run {
-            code: o.status.code().unwrap_or(-1),
+            code: exit_code(cmd, o.status).unwrap_or(-1),
+            signal,
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }
@@ -224,13 +273,9 @@ impl Sandbox {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Run {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("keyden starts");
+        let mut cmd = self.command(args);
+        let mut child =
+            cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("keyden starts");
         // From a thread, ignoring a broken pipe: keyden may refuse before reading it all (size limit).
         let mut pipe = child.stdin.take().unwrap();
         let input = stdin.to_vec();
@@ -239,7 +284,7 @@ impl Sandbox {
         });
         let out = child.wait_with_output().unwrap();
         writer.join().unwrap();
-        Run::from(out)
+        Run::from_output(&cmd, out)
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -248,8 +293,7 @@ impl Sandbox {
 
     /// Runs in `dir` (a project), with no stdin.
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Run {
-        let out = self.command(args).current_dir(dir).stdin(Stdio::null()).output().expect("keyden starts");
-        Run::from(out)
+        Run::of(self.command(args).current_dir(dir).stdin(Stdio::null()))
     }
 
     /// `keyden ARGS -- <probe> STEPS` (for `run` and `exec`), as a command to adjust and start.
@@ -260,15 +304,12 @@ impl Sandbox {
 
     /// `keyden ARGS -- <probe> STEPS`, with no stdin.
     pub fn run_child(&self, args: &[&str], steps: &[&str]) -> Run {
-        let out = self.command_child(args, steps).stdin(Stdio::null()).output().expect("keyden starts");
-        Run::from(out)
+        Run::of(self.command_child(args, steps).stdin(Stdio::null()))
     }
 
     /// `keyden ARGS -- <probe> STEPS` in `dir` (a project), with no stdin.
     pub fn run_child_in(&self, dir: &Path, args: &[&str], steps: &[&str]) -> Run {
-        let out =
-            self.command_child(args, steps).current_dir(dir).stdin(Stdio::null()).output().expect("keyden starts");
-        Run::from(out)
+        Run::of(self.command_child(args, steps).current_dir(dir).stdin(Stdio::null()))
     }
 
     /// `keys add --json` with the given extra flags; returns the new key's id.
@@ -314,8 +355,16 @@ impl Sandbox {
 /// `secret-tool lookup service keyden username ID` prints; for the Windows build the Credential
 /// Manager's generic credential `ID.keyden` (the keyring crate's target name), read by the probe.
 pub fn keyring_lookup(id: &str) -> Option<String> {
-    let out = if windows_build() {
-        keyden_command(&probe()).arg(format!("credential:{id}.keyden")).output().expect("the probe runs")
+    if windows_build() {
+        let run = Run::of(keyden_command(&probe()).arg(format!("credential:{id}.keyden")));
+        return (run.code == 0).then_some(run.stdout);
+    }
+    let out = if cfg!(target_os = "macos") {
+        // The release workflow's macOS runner: Keychain's own client (a newline follows the value).
+        let out = Command::new("security").args(["find-generic-password", "-s", "keyden", "-a", id, "-w"]).output();
+        let out = out.expect("security runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        return out.status.success().then(|| text.strip_suffix('\n').unwrap_or(&text).to_string());
     } else {
         Command::new("secret-tool")
             .args(["lookup", "service", "keyden", "username", id])

@@ -80,8 +80,7 @@ fn no_subcommand_starts_the_app_beside_it_or_says_it_is_missing() {
     let alone = tempfile::tempdir().unwrap();
     let cli = alone.path().join(keyden_tests::keyden_bin().file_name().unwrap());
     std::fs::copy(keyden_tests::keyden_bin(), &cli).unwrap();
-    let out = keyden_tests::keyden_command(&cli).arg("--json").env("KEYDEN_DATA_DIR", s.path()).output().unwrap();
-    let run = keyden_tests::Run::from(out);
+    let run = keyden_tests::Run::of(keyden_tests::keyden_command(&cli).arg("--json").env("KEYDEN_DATA_DIR", s.path()));
     assert_eq!((run.code, run.error_code()), (1, "app_not_found".to_string()), "{run:?}");
     assert!(run.error()["message"].as_str().unwrap().contains("keyden-app"));
 }

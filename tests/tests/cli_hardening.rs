@@ -10,20 +10,16 @@ const HS256: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
 /// killed and reported (it was waiting for something that will never come).
 #[cfg(unix)]
 fn run_to_end(s: &Sandbox, args: &[&str]) -> Run {
-    let mut child = s
-        .command(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("keyden starts");
+    let mut cmd = s.command(args);
+    let mut child =
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("keyden starts");
     let ended = keyden_tests::wait_until(std::time::Duration::from_secs(60), || child.try_wait().unwrap().is_some());
     if !ended {
         let _ = child.kill();
     }
     let out = child.wait_with_output().unwrap();
     assert!(ended, "keyden {args:?} never ended: {:?}", String::from_utf8_lossy(&out.stderr));
-    Run::from(out)
+    Run::from_output(&cmd, out)
 }
 
 /// Class 1: every file read is bounded, whatever size the file system reports, and a FIFO with no
@@ -261,15 +257,9 @@ fn the_data_directory_is_judged_not_changed() {
     // keyden under `umask 000`, as a careless shell profile leaves it.
     let keyden = |dir: &std::path::Path, args: &str| {
         let script = format!("umask 000; exec \"$0\" --json --data-dir \"$1\" {args}");
-        let out = std::process::Command::new("sh")
-            .args(["-c", &script])
-            .arg(keyden_tests::keyden_bin())
-            .arg(dir)
-            .env_remove("KEYDEN_DATA_DIR")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Run::from(out)
+        let mut sh = std::process::Command::new("sh");
+        sh.args(["-c", &script]).arg(keyden_tests::keyden_bin()).arg(dir);
+        Run::of(sh.env_remove("KEYDEN_DATA_DIR").stdin(Stdio::null()))
     };
 
     let shared = root.path().join("shared");

@@ -253,8 +253,6 @@ fn inspect_runs_without_a_keyring() {
     let s = Sandbox::new();
     let mut c = s.command(&["--json", "inspect", "--at", RFC_BEFORE, A1_HS256]);
     c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/keyden-test-bus");
-    let out = c.output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(j["verdict"], "unverified");
+    let run = keyden_tests::Run::of(&mut c).ok();
+    assert_eq!(run.json()["verdict"], "unverified");
 }

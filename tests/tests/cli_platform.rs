@@ -28,7 +28,10 @@ fn the_default_data_directory_is_the_platforms_own() {
     let home = tempfile::tempdir().unwrap();
     let mut c = keyden_command(&keyden_bin());
     c.args(["--json", "keys", "list"]).env_remove("KEYDEN_DATA_DIR").env("XDG_DATA_HOME", home.path());
-    let run = Run::from(c.output().unwrap());
+    if cfg!(target_os = "macos") {
+        c.env("HOME", home.path());
+    }
+    let run = Run::of(&mut c);
     assert_eq!(run.code, 0, "{run:?}");
     let expected = if cfg!(windows) {
         // A real Windows machine (the release workflow): %APPDATA% is the user's roaming profile.
@@ -41,6 +44,8 @@ fn the_default_data_directory_is_the_platforms_own() {
         let path = found[0].to_string_lossy().replace('\\', "/");
         assert!(path.ends_with("/AppData/Roaming/keyden/Keyden/data/keyden.sqlite3"), "{path}");
         found[0].clone()
+    } else if cfg!(target_os = "macos") {
+        home.path().join("Library/Application Support/dev.keyden.Keyden/keyden.sqlite3")
     } else {
         home.path().join("keyden/keyden.sqlite3")
     };
@@ -66,7 +71,7 @@ fn paths_with_drive_letters_spaces_and_non_ascii_characters_work() {
     let keyden = |args: &[&str]| {
         let mut c = keyden_command(&keyden_bin());
         c.arg("--data-dir").arg(&data_arg).args(args).env_remove("KEYDEN_DATA_DIR").current_dir(root.path());
-        Run::from(c.output().unwrap())
+        Run::of(&mut c)
     };
 
     let import = keyden(&["env", "import", &env_arg]);

@@ -94,6 +94,12 @@ fn exit_code(status: std::process::ExitStatus) -> u8 {
             return u8::try_from(128 + signal).unwrap_or(255);
         }
     }
+    // Windows codes are 32 bits (0xC000013A after Ctrl+C): passed on whole, never cut to a byte that
+    // could read as success (256 → 0). The child's output was all passed on before this point.
+    #[cfg(not(unix))]
+    if let Some(code) = status.code().filter(|c| !(0..=255).contains(c)) {
+        crate::exit_with(code);
+    }
     status.code().map(|c| u8::try_from(c & 0xff).unwrap_or(1)).unwrap_or(1)
 }
 

@@ -23,33 +23,15 @@ pub fn parse_pair(pair: &str) -> Result<(&str, &str), Failure> {
 }
 
 /// Replaces this process with the command on Unix (its exit status is then the command's own);
-/// elsewhere runs it and passes its exit code on.
+/// elsewhere runs it — outliving the console's Ctrl+C, which the child handles — and passes its exit
+/// code on. The values leave Keyden's memory with the child's environment block.
 pub fn run_with(vars: Vec<(String, SecretValue)>, command: &[String]) -> Result<(), Failure> {
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]);
     for (var, secret) in &vars {
         cmd.env(var, secret.expose());
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let err = cmd.exec();
-        Err(Failure::failed(
-            "exec_failed",
-            format!("cannot run {:?}: {err}", command[0]),
-            Some("check the command name and PATH".into()),
-        ))
-    }
-    #[cfg(not(unix))]
-    {
-        let status = cmd.status().map_err(|e| {
-            Failure::failed(
-                "exec_failed",
-                format!("cannot run {:?}: {e}", command[0]),
-                Some("check the command name and PATH".into()),
-            )
-        })?;
-        drop(vars);
-        std::process::exit(status.code().unwrap_or(1));
-    }
+    let code = crate::child::hand_over(cmd, &command[0])?;
+    drop(vars);
+    crate::exit_with(i32::from(code));
 }

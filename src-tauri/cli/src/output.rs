@@ -54,10 +54,10 @@ fn write_out(bytes: &[u8]) {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+            crate::exit_with(0);
         }
         let _ = writeln!(std::io::stderr(), "keyden: cannot write the output: {e}");
-        std::process::exit(1);
+        crate::exit_with(1);
     }
 }
 

@@ -35,7 +35,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         return runtime.block_on(crate::inspect::run(args, &keyden, cli.json));
     }
     let keyden = Keyden::open(config)?;
-    runtime.block_on(dispatch(command, &keyden, cli.json))
+    runtime.block_on(async {
+        let result = dispatch(command, &keyden, cli.json).await;
+        // The database's connections closed (their threads told to end) before the process ends.
+        keyden.close().await;
+        result
+    })
 }
 
 async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), Failure> {

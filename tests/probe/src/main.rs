@@ -17,6 +17,16 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+/// Exits with `code`, first writing it to `KEYDEN_TEST_EXIT_FILE` when set: under Wine a Linux parent
+/// may see SIGKILL instead (wineserver kills a process slow to tear down), and reads the code there.
+fn finish(code: i32) -> ! {
+    let _ = std::io::stdout().flush();
+    if let Some(path) = std::env::var_os("KEYDEN_TEST_EXIT_FILE") {
+        let _ = std::fs::write(path, code.to_string());
+    }
+    std::process::exit(code)
+}
+
 fn expand(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
@@ -70,12 +80,12 @@ fn main() {
             }
             "require" => {
                 if std::env::var_os(&arg).is_none_or(|v| v.is_empty()) {
-                    std::process::exit(3);
+                    finish(3);
                 }
             }
             "wait-file" => {
                 if !poll(Duration::from_secs(30), || std::path::Path::new(&arg).exists()) {
-                    std::process::exit(4);
+                    finish(4);
                 }
             }
             "pid" => println!("{}", std::process::id()),
@@ -84,25 +94,26 @@ fn main() {
                 ctrlc::set_handler(move || {
                     println!("caught");
                     let _ = std::io::stdout().flush();
-                    std::process::exit(code);
+                    finish(code);
                 })
                 .expect("a signal handler");
             }
             "loop" => {
                 poll(Duration::from_secs(60), || false);
-                std::process::exit(5);
+                finish(5);
             }
-            "exit" => std::process::exit(arg.parse().expect("exit:N")),
+            "exit" => finish(arg.parse().expect("exit:N")),
             "credential" | "credential-comment" => match credential::read(&arg) {
                 Some((secret, comment)) => print!("{}", if verb == "credential" { secret } else { comment }),
-                None => std::process::exit(1),
+                None => finish(1),
             },
             other => {
                 eprintln!("keyden-probe: unknown step {other:?}");
-                std::process::exit(64);
+                finish(64);
             }
         }
     }
+    finish(0)
 }
 
 #[cfg(windows)]
