@@ -14,43 +14,34 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// The CLI under test: `KEYDEN_BIN`, else the workspace's debug build — brought up to date once per
-/// test binary, since `cargo test` does not build another package's binaries. Built with the
-/// `test-hooks` feature, which the crash tests need to stop it between journal steps.
+/// The CLI under test: `KEYDEN_BIN`, else the workspace's debug build, with the `test-hooks` feature
+/// the crash tests need to stop it between journal steps.
 pub fn keyden_bin() -> PathBuf {
-    if let Some(p) = std::env::var_os("KEYDEN_BIN") {
-        return PathBuf::from(p);
-    }
-    static BUILD: std::sync::Once = std::sync::Once::new();
-    BUILD.call_once(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "keyden-cli", "--features", "test-hooks"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building keyden-cli failed");
-    });
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../target/debug/keyden{}", std::env::consts::EXE_SUFFIX))
+    std::env::var_os("KEYDEN_BIN").map(PathBuf::from).unwrap_or_else(|| built("keyden-cli", "keyden", &["test-hooks"]))
 }
 
 /// The child the tests hand to `keyden run` / `exec` (`tests/probe`): `KEYDEN_PROBE` — the Windows
-/// build of it, beside a Windows `keyden` — else the workspace's debug build, brought up to date once.
+/// build of it, beside a Windows `keyden` — else the workspace's debug build.
 pub fn probe() -> PathBuf {
-    if let Some(p) = std::env::var_os("KEYDEN_PROBE") {
-        return PathBuf::from(p);
-    }
-    static BUILD: std::sync::Once = std::sync::Once::new();
-    BUILD.call_once(|| {
+    std::env::var_os("KEYDEN_PROBE").map(PathBuf::from).unwrap_or_else(|| built("keyden-probe", "keyden-probe", &[]))
+}
+
+/// A workspace binary's debug build, brought up to date once per test binary and package: `cargo
+/// test` does not build another package's binaries.
+fn built(package: &str, bin: &str, features: &[&str]) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut done = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if !done.iter().any(|p| p == package) {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "keyden-probe"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building keyden-probe failed");
-    });
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../target/debug/keyden-probe{}", std::env::consts::EXE_SUFFIX))
+        let mut c = Command::new(cargo);
+        c.args(["build", "--quiet", "-p", package]).current_dir(env!("CARGO_MANIFEST_DIR"));
+        if !features.is_empty() {
+            c.arg("--features").arg(features.join(","));
+        }
+        assert!(c.status().expect("cargo runs").success(), "building {package} failed");
+        done.push(package.to_string());
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../target/debug/{bin}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// `keyden … -- <probe> STEP…`: the probe's path followed by its steps, ready to append to a command
