@@ -256,3 +256,20 @@ fn inspect_runs_without_a_keyring() {
     let run = keyden_tests::Run::of(&mut c).ok();
     assert_eq!(run.json()["verdict"], "unverified");
 }
+
+#[test]
+fn a_decode_creates_and_opens_no_vault() {
+    let s = Sandbox::new();
+    // A data directory that does not exist: a decode needs none, so none is made.
+    let fresh = s.path().join("never-made");
+    let mut c = keyden_tests::keyden_command(&keyden_tests::keyden_bin());
+    c.arg("--data-dir").arg(&fresh).args(["--json", "inspect", "--at", RFC_BEFORE, A1_HS256]);
+    let run = keyden_tests::Run::of(&mut c).ok();
+    assert_eq!(run.json()["verdict"], "unverified");
+    assert!(!fresh.exists(), "a decode created {}", fresh.display());
+    // An existing directory with no vault in it: the signer search has nothing to search, so no
+    // database is created for it either.
+    s.run(&["--json", "inspect", "--at", RFC_BEFORE, "--secret", "wrong", A1_HS256]);
+    let left: Vec<_> = std::fs::read_dir(s.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "a decode left {left:?} in the data directory");
+}

@@ -53,7 +53,15 @@ impl crate::Coded for PathsError {
 /// is (Keyden changes the mode of nothing it did not create) when it is safe to keep secrets' metadata
 /// in — a real directory (not a symlink), owned by this user, writable by no one else.
 pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, PathsError> {
-    let dir = match explicit {
+    let dir = resolve(explicit)?;
+    ensure(&dir)?;
+    Ok(dir)
+}
+
+/// Which directory [`data_dir`] would use, without touching the file system: a token decode needs to
+/// know where a vault would be, and must not create one.
+pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, PathsError> {
+    Ok(match explicit {
         Some(p) => p.to_path_buf(),
         None => match std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
             Some(v) => PathBuf::from(v),
@@ -62,10 +70,14 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, PathsError> {
                 .data_dir()
                 .to_path_buf(),
         },
-    };
-    let create = |source| PathsError::Create { path: dir.clone(), source };
-    match std::fs::symlink_metadata(&dir) {
-        Ok(meta) => check_existing(&dir, &meta)?,
+    })
+}
+
+/// The second half of [`data_dir`]: creates `dir` owner-only if it is missing, else checks it is safe.
+pub fn ensure(dir: &Path) -> Result<(), PathsError> {
+    let create = |source| PathsError::Create { path: dir.to_path_buf(), source };
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) => check_existing(dir, &meta)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(create)?;
@@ -74,18 +86,18 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, PathsError> {
             let mut builder = std::fs::DirBuilder::new();
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            match builder.create(&dir) {
+            match builder.create(dir) {
                 Ok(()) => {}
                 // Another Keyden process created it a moment ago: judge it as any existing directory.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    check_existing(&dir, &std::fs::symlink_metadata(&dir).map_err(create)?)?
+                    check_existing(dir, &std::fs::symlink_metadata(dir).map_err(create)?)?
                 }
                 Err(e) => return Err(create(e)),
             }
         }
         Err(e) => return Err(create(e)),
     }
-    Ok(dir)
+    Ok(())
 }
 
 fn check_existing(dir: &Path, meta: &std::fs::Metadata) -> Result<(), PathsError> {

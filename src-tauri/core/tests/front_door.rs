@@ -87,3 +87,26 @@ async fn without_a_data_directory_a_decode_still_works_and_the_vault_says_why_no
     let err = k.vault().await.err().unwrap();
     assert_eq!(keyden_core::Coded::code(&err), "vault_unavailable");
 }
+
+#[test]
+fn the_vault_is_asked_only_what_it_can_answer() {
+    use keyden_core::inspect::{analyze, keys, Options};
+    use keyden_core::vault::Vault;
+    const S: &str = "s3cret-s3cret-s3cret";
+    let asks = |token: &str, key: Option<&str>| {
+        let key = key.map(|k| keys::secret(k.as_bytes(), "k").unwrap());
+        Vault::has_questions(&analyze(token, &Options { at: NOW, key, ..Default::default() }))
+    };
+    let plain = hs256(S, serde_json::json!({ "sub": "1" }));
+    let with_aud = hs256(S, serde_json::json!({ "sub": "1", "aud": "client-1" }));
+    // Verified, no audience: nothing to look up, so a decode opens no vault.
+    assert!(!asks(&plain, Some(S)));
+    // Not checked, or checked and wrong: which stored secret signed it?
+    assert!(asks(&plain, None));
+    assert!(asks(&plain, Some("another-secret-another")));
+    // An audience: which stored key's account is that client id?
+    assert!(asks(&with_aud, Some(S)));
+    // An opaque key: is it stored? Unrecognised input: nothing to ask.
+    assert!(asks("sk_live_51HqLyjWDarjtT1zdp7dcXYZabc", None));
+    assert!(!asks("not a token at all", None));
+}

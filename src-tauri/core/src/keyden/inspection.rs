@@ -8,7 +8,7 @@ use crate::inspect::jwks::{self, JwksError};
 use crate::inspect::keys::{self, KeyError};
 use crate::inspect::mint::{self, MintError};
 use crate::inspect::{self, Options, VerifyKey};
-use crate::vault::VaultError;
+use crate::vault::{Vault, VaultError};
 use keyden_protocol::{HistoryEntry, InspectRequest, Inspection, KeySource, MintRequest, Minted};
 use zeroize::Zeroizing;
 
@@ -172,8 +172,12 @@ impl Keyden {
             shopify_api_key: given(input.shopify_api_key),
         };
         let mut analysis = inspect::analyze(&input.token, &options);
-        if let Ok(vault) = self.vault().await {
-            vault.explain(&mut analysis).await;
+        // Opening the vault (SQLite, migrations, the journal's recovery) costs more than the decode:
+        // only when there is something to ask it, and a vault to ask.
+        if Vault::has_questions(&analysis) && self.has_vault() {
+            if let Ok(vault) = self.vault().await {
+                vault.explain(&mut analysis).await;
+            }
         }
         Ok(Inspected { inspection: analysis.inspection, note })
     }

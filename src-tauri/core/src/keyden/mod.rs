@@ -32,6 +32,8 @@ pub struct Config {
 pub struct Keyden {
     /// `Err` when no data directory could be had: what needs no vault (a token decode) still works.
     data_dir: Result<PathBuf, String>,
+    /// The directory was only resolved, not created or checked: done when the vault is first needed.
+    dir_unchecked: bool,
     origin: &'static str,
     keyring: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
@@ -48,11 +50,14 @@ impl Keyden {
         Ok(Self::build(Ok(dir), Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin))
     }
 
-    /// Like [`open`](Self::open), but a data directory that cannot be had is only an error for the
-    /// calls that need the vault (`inspect` on a headless box).
+    /// Like [`open`](Self::open), but nothing is created or opened until a call needs the vault, and a
+    /// data directory that cannot be had is only an error for those calls (`inspect` on a headless box).
     pub fn open_for_inspection(config: Config) -> Self {
-        let dir = crate::paths::data_dir(config.data_dir.as_deref()).map_err(|e| e.to_string());
-        Self::build(dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin)
+        let dir = crate::paths::resolve(config.data_dir.as_deref()).map_err(|e| e.to_string());
+        Self {
+            dir_unchecked: true,
+            ..Self::build(dir, Arc::new(OsKeyring::default()), Arc::new(SystemClock), config.origin)
+        }
     }
 
     /// Any keyring and clock: tests, and `--at`-style fixed instants.
@@ -73,6 +78,7 @@ impl Keyden {
     ) -> Self {
         Keyden {
             data_dir,
+            dir_unchecked: false,
             origin,
             keyring,
             clock,
@@ -96,6 +102,9 @@ impl Keyden {
         self.vault
             .get_or_try_init(|| async {
                 let dir = self.data_dir.as_ref().map_err(|e| VaultError::NoDataDir(e.clone()))?;
+                if self.dir_unchecked {
+                    crate::paths::ensure(dir).map_err(|e| VaultError::NoDataDir(e.to_string()))?;
+                }
                 let (vault, report) = Vault::open(dir, self.keyring.clone(), self.clock.clone(), self.origin).await?;
                 if !report.completed.is_empty() || !report.rolled_back.is_empty() {
                     tracing::info!(
@@ -108,6 +117,12 @@ impl Keyden {
                 Ok(vault)
             })
             .await
+    }
+
+    /// Whether there is a vault to look things up in: open already, or a database file on disk. A
+    /// lookup against a vault that was never made finds nothing, so it need not make one.
+    pub fn has_vault(&self) -> bool {
+        self.vault.initialized() || self.data_dir.as_ref().is_ok_and(|d| d.join(crate::paths::DATABASE_FILE).is_file())
     }
 
     /// What the opening recovery pass did, once (for a skin that tells the user).

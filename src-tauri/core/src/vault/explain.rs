@@ -73,6 +73,21 @@ impl Vault {
         Ok((None, candidates.len() as u32))
     }
 
+    /// Whether [`explain`](Self::explain) has anything to look up for this analysis. A decode that asks
+    /// nothing of the vault (a verified token with no audience) does not open it.
+    pub fn has_questions(analysis: &Analysis) -> bool {
+        let i = &analysis.inspection;
+        match i.kind {
+            TokenKind::OpaqueKey { .. } => return true,
+            TokenKind::Unknown => return false,
+            _ => {}
+        }
+        let audience = i.claims.as_ref().and_then(|c| c.get("aud")).is_some_and(|a| a.is_string());
+        let hmac = matches!(&analysis.token, Some((_, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)));
+        let signer_unknown = matches!(analysis.signature, SignatureState::NotChecked | SignatureState::Invalid);
+        audience || (hmac && signer_unknown)
+    }
+
     /// Adds the vault's knowledge to an inspection. Failures (a locked keyring) leave it as it was,
     /// with a sentence saying what could not be looked up.
     pub async fn explain(&self, analysis: &mut Analysis) {
