@@ -33,9 +33,11 @@ impl Default for RetryPolicy {
 
 #[derive(Clone)]
 pub struct Http {
+    /// Built at the first request: building it loads and parses every CA certificate of the system
+    /// (a few ms), which a `keyden get` or the app's first screen should not pay. Shared by clones.
     /// A client that could not be built (no TLS trust store on this machine) is an error at the first
     /// request, not a panic at start-up: with `panic = "abort"` the app would simply vanish.
-    client: Result<reqwest::Client, String>,
+    client: std::sync::Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     timeout: Duration,
     policy: RetryPolicy,
 }
@@ -87,14 +89,19 @@ impl Http {
     }
 
     pub fn new(timeout: Duration, policy: RetryPolicy) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .user_agent(concat!("keyden/", env!("CARGO_PKG_VERSION")))
-            .redirect(same_origin_redirects())
-            .build()
-            .map_err(|e| root_cause(&e));
-        Http { client, timeout, policy }
+        Http { client: Default::default(), timeout, policy }
+    }
+
+    fn client(&self) -> &Result<reqwest::Client, String> {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+                .user_agent(concat!("keyden/", env!("CARGO_PKG_VERSION")))
+                .redirect(same_origin_redirects())
+                .build()
+                .map_err(|e| root_cause(&e))
+        })
     }
 
     /// Sends the request `build` makes (again for each attempt) and reads the answer. A 5xx or 429 that
@@ -119,7 +126,8 @@ impl Http {
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<Answer, ProviderError> {
         let timeout = timeout.min(self.timeout);
-        let client = self.client.as_ref().map_err(|reason| ProviderError::TlsUnavailable { reason: reason.clone() })?;
+        let client =
+            self.client().as_ref().map_err(|reason| ProviderError::TlsUnavailable { reason: reason.clone() })?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -251,6 +259,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_client_and_its_trust_store_are_built_at_the_first_request_and_shared() {
+        let http = Http::new(Duration::from_secs(1), RetryPolicy::default());
+        let copy = http.clone();
+        assert!(http.client.get().is_none(), "no CA certificates read before a request needs them");
+        assert!(copy.client().is_ok());
+        assert!(http.client.get().is_some(), "a clone's client is the same one");
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_dates() {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
         let later = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
@@ -262,7 +279,7 @@ mod tests {
     #[tokio::test]
     async fn a_client_that_could_not_be_built_fails_its_requests_not_the_process() {
         let http = Http {
-            client: Err("no trusted certificates".into()),
+            client: std::sync::Arc::new(Err("no trusted certificates".to_string()).into()),
             ..Http::new(Duration::from_secs(1), RetryPolicy::default())
         };
         let err = http.send("Test", Idempotent::Yes, |c| c.get("https://127.0.0.1:9/")).await.unwrap_err();

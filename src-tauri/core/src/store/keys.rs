@@ -342,7 +342,14 @@ impl KeyRows<'_> {
 
     /// Search, filter and sort, all in SQL (see [`push_filters`]); at most `q.limit` rows.
     pub async fn list(&self, q: &KeyQuery, now: i64) -> Result<Vec<KeyRecord>, StoreError> {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM keys"));
+        Ok(self.page(q, now).await?.0)
+    }
+
+    /// [`list`](Self::list), and how many keys match in all: one pass (a window count), and only the
+    /// page's rows are decoded.
+    pub async fn page(&self, q: &KeyQuery, now: i64) -> Result<(Vec<KeyRecord>, u32), StoreError> {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {COLUMNS}, count(*) OVER () AS matched FROM keys"));
         push_filters(&mut sql, q, now);
         let dir = if q.desc { "DESC" } else { "ASC" };
         let order = match q.sort {
@@ -361,15 +368,12 @@ impl KeyRows<'_> {
             sql.push(" LIMIT ").push_bind(i64::from(limit));
         }
         let rows = sql.build().fetch_all(&self.0.pool).await?;
-        rows.iter().map(|r| decode(r).map(|k| k.record)).collect()
-    }
-
-    /// How many keys the query matches, whatever its limit.
-    pub async fn count(&self, q: &KeyQuery, now: i64) -> Result<u32, StoreError> {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM keys");
-        push_filters(&mut sql, q, now);
-        let n: i64 = sql.build_query_scalar().fetch_one(&self.0.pool).await?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        let matched: i64 = match rows.first() {
+            Some(r) => col(r, "matched")?,
+            None => 0,
+        };
+        let keys = rows.iter().map(|r| decode(r).map(|k| k.record)).collect::<Result<_, _>>()?;
+        Ok((keys, u32::try_from(matched).unwrap_or(u32::MAX)))
     }
 
     /// Filter-menu values and the total, in one pass over the (provider, environment) index.
@@ -392,10 +396,18 @@ impl KeyRows<'_> {
 
 /// The WHERE clause of a key query: settled rows, search, filters. The search text is bound as a
 /// parameter and matched with `instr`, so quotes, `%`, `_` and the like are plain characters, never syntax.
+/// From three characters on, the trigram index (`keys_search`, migration 0009) first narrows the rows
+/// to those holding the text somewhere; `instr` then applies the exact rule to those few.
 fn push_filters(sql: &mut QueryBuilder<Sqlite>, q: &KeyQuery, now: i64) {
     sql.push(" WHERE pending IS NULL");
     if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let needle = search.to_lowercase();
+        if needle.chars().count() >= 3 {
+            // One FTS5 phrase: inside double quotes every character is literal but `"`, written twice.
+            let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+            sql.push(" AND rowid IN (SELECT rowid FROM keys_search WHERE keys_search MATCH ").push_bind(phrase);
+            sql.push(")");
+        }
         sql.push(" AND (instr(lower(title), ").push_bind(needle.clone());
         sql.push(") > 0 OR instr(lower(provider), ").push_bind(needle.clone());
         sql.push(") > 0 OR instr(lower(id), ").push_bind(needle.clone());

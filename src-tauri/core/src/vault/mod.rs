@@ -279,11 +279,7 @@ impl Vault {
 
     pub async fn list(&self, query: &KeyQuery) -> Result<KeyList, VaultError> {
         let now = self.now();
-        let keys = self.rows().list(query, now).await?;
-        let matched = match query.limit {
-            Some(limit) if keys.len() >= limit as usize => self.rows().count(query, now).await?,
-            _ => u32::try_from(keys.len()).unwrap_or(u32::MAX),
-        };
+        let (keys, matched) = self.rows().page(query, now).await?;
         let facets = self.rows().facets().await?;
         Ok(KeyList { keys, matched, now, facets })
     }

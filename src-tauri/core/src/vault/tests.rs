@@ -347,3 +347,41 @@ async fn a_wrongly_typed_column_is_a_corrupt_database_error_not_a_panic() {
     let err = f.vault.audit_log(None, 10).await.unwrap_err();
     assert_eq!(crate::Coded::code(&err), "database_corrupt", "{err:?}");
 }
+
+#[tokio::test]
+async fn the_search_index_follows_every_change_and_its_syntax_is_plain_text() {
+    let f = fixture().await;
+    let search = |s: &str| KeyQuery { search: Some(s.into()), sort: SortField::Title, ..Default::default() };
+    let only = |k: &KeyRecord| vec![k.title.clone()];
+    let mut m = meta("Payments \"live\" (EU) OR NOT");
+    m.kind = Some(KeyKind::Token);
+    m.provider = "stripe".into();
+    let k = f.vault.add(m, secret("tok_payments_live_0000")).await.unwrap();
+    // FTS5 query syntax in the search box is text: quotes, parentheses, operators, a lone asterisk.
+    for text in ["\"live\"", "(eu)", "or not", "\"", "s \"l", "*"] {
+        let want: Vec<String> = if text == "*" { vec![] } else { only(&k) };
+        assert_eq!(titles(&f.vault, search(text)).await, want, "search {text:?}");
+    }
+    // Three characters and more go through the index; fewer do not: the same answers either way.
+    assert_eq!(titles(&f.vault, search("EU")).await, only(&k));
+    assert!(k.redacted.starts_with("tok_…"), "{}", k.redacted);
+    assert_eq!(titles(&f.vault, search("tok_…")).await, only(&k), "the redacted prefix");
+    assert_eq!(titles(&f.vault, search(&k.id[..8])).await, only(&k), "the id prefix");
+    assert!(titles(&f.vault, search("ok_…")).await.is_empty(), "redacted matches a prefix only");
+    // A rename: the old words are gone from the index, the new ones found.
+    f.vault.edit(&k.id, KeyEdit { title: Some("Billing webhook".into()), notes: None }).await.unwrap();
+    assert!(titles(&f.vault, search("payments")).await.is_empty());
+    assert_eq!(titles(&f.vault, search("webhook")).await, ["Billing webhook"]);
+    assert_eq!(titles(&f.vault, search("stripe")).await, ["Billing webhook"], "the provider is still there");
+    // Revoked keys stay searchable; a deleted one is gone.
+    f.vault.revoke(&k.id).await.unwrap();
+    assert_eq!(titles(&f.vault, search("webhook")).await, ["Billing webhook"]);
+    f.vault.delete(&k.id).await.unwrap();
+    assert!(titles(&f.vault, search("webhook")).await.is_empty());
+    assert!(titles(&f.vault, search("stripe")).await.is_empty());
+    // The index agrees with its table: SQLite's own check.
+    sqlx::query("INSERT INTO keys_search (keys_search, rank) VALUES ('integrity-check', 1)")
+        .execute(&f.vault.database().pool)
+        .await
+        .unwrap();
+}
