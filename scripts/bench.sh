@@ -14,6 +14,11 @@
 #     is why bulk writes go into packs;
 #  6. sizes: app and CLI binaries, .deb and .rpm, the wasm.
 # Builds the release CLI and app first; sizes of .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
+#
+# Before and after in one run: BASELINE=DIR names a directory with an earlier build's `keyden` and
+# `keyden-app` (e.g. a worktree's target/release); the process benchmarks then run it side by side
+# with this build, on its own copy of the same seeded data (the schema it knows).
+#   BASELINE=/tmp/base/target/release scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,16 +35,23 @@ echo "== seeding"
 cargo run -q --release -p keyden-core --example seed -- "$work/10k" 10000
 cargo run -q --release -p keyden-core --example seed -- "$work/1k" 1000
 
+base=()
+if [ -n "${BASELINE:-}" ]; then
+  scripts/baseline-copy.sh "$work/10k" "$work/10k-base"
+  base=(-n "baseline keys list --search" "$BASELINE/keyden --data-dir $work/10k-base --json keys list --search 'stripe prod'")
+fi
+
 echo; echo "== keys list --search over 10,000 keys (process), floor: sqlite3 shell, same scan"
 hyperfine -N --warmup 3 --runs 30 \
   -n "keyden keys list --search" "$root/target/release/keyden --data-dir $work/10k --json keys list --search 'stripe prod'" \
+  "${base[@]}" \
   -n "floor: sqlite3 instr scan" "sqlite3 $work/10k/keyden.sqlite3 \"SELECT * FROM keys WHERE instr(lower(title), 'stripe prod') > 0 ORDER BY title\""
 
 echo; echo "== the same inside the core (criterion)"
 cargo bench -q -p keyden-core --bench list_search 2>&1 | grep -E "matches|^list|time:"
 
 echo; echo "== start-up and idle memory against a bare Tauri + Yew app (1,000 keys, $runs alternating launches)"
-RUNS=$runs scripts/startup-bench.sh 2>/dev/null | grep -vE "dbus|SpiRegistry"
+RUNS=$runs BASELINE_APP=${BASELINE:+$BASELINE/keyden-app} scripts/startup-bench.sh 2>/dev/null | grep -vE "dbus|SpiRegistry"
 
 echo; echo "== inspect: decode + verify inside the core (criterion)"
 cargo bench -q -p keyden-core --bench inspect 2>&1 | grep -E "^decode|time:|thrpt:"
@@ -61,11 +73,36 @@ for alg in HS256 RS256 ES256; do
   # Both must accept the token, or the comparison means nothing.
   "$root/target/release/keyden" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok" >/dev/null
   jwt decode --ignore-exp --alg "$alg" "${j[@]}" "$tok" >/dev/null
+  base=()
+  [ -z "${BASELINE:-}" ] || base=(-n "baseline inspect $alg" "$BASELINE/keyden --data-dir $work/none-base inspect --at $at ${k[*]} $tok")
   hyperfine -N --warmup 5 --runs 100 --export-json "$work/$alg.json" \
     -n "keyden inspect $alg" "$root/target/release/keyden --data-dir $work/none inspect --at $at ${k[*]} $tok" \
-    -n "jwt-cli decode $alg" "jwt decode --ignore-exp --alg $alg ${j[*]} $tok" | grep -E "Time|±|faster"
-  python3 -c "import json;r=json.load(open('$work/$alg.json'))['results'];k,j=r[0]['mean'],r[1]['mean'];print(f'$alg: keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli time ratio {k/j:.2f}')"
+    -n "jwt-cli decode $alg" "jwt decode --ignore-exp --alg $alg ${j[*]} $tok" "${base[@]}" | grep -E "Time|±|faster"
+  python3 -c "
+import json;r=json.load(open('$work/$alg.json'))['results'];k,j=r[0]['mean'],r[1]['mean']
+print(f'$alg: keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli time ratio {k/j:.2f}', end='')
+print(f', baseline/jwt-cli {r[2][\"mean\"]/j:.2f}' if len(r) > 2 else '')"
 done
+[ ! -e "$work/none" ] || { echo "inspect created a data directory for a decode" >&2; exit 1; }
+
+echo; echo "== keyden get KEY as a process, floor: secret-tool lookup of the same entry (real Secret Service)"
+BASELINE=${BASELINE:-} K="$root/target/release/keyden" D="$work/get" scripts/with-keyring.sh bash -c '
+  set -euo pipefail
+  printf "sk_bench_%s" "$RANDOM$RANDOM$RANDOM" | $K --data-dir $D keys add --title "Bench key" --secret-stdin >/dev/null
+  id=$($K --data-dir $D --json keys list | python3 -c "import json,sys;print(json.load(sys.stdin)[0][\"id\"])")
+  # Both must print the same value, or the comparison means nothing.
+  [ "$($K --data-dir $D get "$id")" = "$(secret-tool lookup service keyden username "$id")" ]
+  base=()
+  if [ -n "$BASELINE" ]; then
+    scripts/baseline-copy.sh "$D" "$D-base"
+    base=(-n "baseline get" "$BASELINE/keyden --data-dir $D-base get $id")
+  fi
+  hyperfine -N --warmup 5 --runs 60 --export-json "$D.json" -n "keyden get" "$K --data-dir $D get $id" \
+    -n "floor: secret-tool lookup" "secret-tool lookup service keyden username $id" "${base[@]}" | grep -E "Time|±|faster"
+  python3 -c "
+import json;r=json.load(open(\"$D.json\"))[\"results\"];k,f=r[0][\"mean\"],r[1][\"mean\"]
+print(f\"get: keyden {k*1000:.1f} ms, secret-tool {f*1000:.1f} ms, keyden/secret-tool time ratio {k/f:.2f}\", end=\"\")
+print(f\", baseline/secret-tool {r[2][\"mean\"]/f:.2f}\" if len(r) > 2 else \"\")"' 2>&1 | grep -v dbus-daemon
 
 echo; echo "== naming the signer among 1,000 vault secrets (real Secret Service)"
 scripts/with-keyring.sh cargo run -q --release -p keyden-core --example signer_search -- 1000

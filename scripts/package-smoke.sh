@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the .deb that `tauri build` made into this machine, checks what a user gets — the package's
 # metadata, the installed `keyden` CLI against a temp data dir, the installed app's window painting the
-# key list under Xvfb (screenshot in tests/artifacts/installed-app.png) — then removes the package.
+# key list under Xvfb, seen in the screen's pixels (screenshot in tests/artifacts/installed-app.png)
+# — then removes the package.
 #   scripts/package-smoke.sh        (scripts/test.sh runs it after the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,10 @@ for field in Package Version Maintainer Section Depends Description; do
   [ -n "$value" ] || fail "the .deb has no $field"
   printf '%-12s %s\n' "$field:" "$(head -1 <<<"$value")"
 done
+# The download: xz-compressed (scripts/repack-deb.sh) and within its budget.
+ar t "$deb" | grep -qx data.tar.xz || fail "the .deb's data is not xz-compressed (scripts/repack-deb.sh)"
+size=$(stat -c %s "$deb")
+[ "$size" -le $((8 * 1024 * 1024)) ] || fail "the .deb is $size bytes, over its 8 MiB budget"
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||')
 for path in usr/bin/keyden usr/bin/keyden-app usr/share/applications/Keyden.desktop usr/share/doc/keyden/copyright; do
   grep -qx "$path" <<<"$contents" || fail "the .deb lacks $path"
@@ -41,18 +46,22 @@ grep -qx run <<<"$completions" || fail "bash does not complete 'keyden r' to run
 
 echo "--- the installed CLI and app, on a temp data dir (private keyring, Xvfb)"
 work=$(mktemp -d); trap 'rm -rf "$work"; $SUDO apt-get remove -y -qq keyden >/dev/null 2>&1 || true' EXIT
-mkdir -p tests/artifacts
-WORK=$work SHOT="$PWD/tests/artifacts/installed-app.png" xvfb-run -a -s "-screen 0 1280x800x24" \
+mkdir -p tests/artifacts "$work/fb"
+# Painted means on screen: the screen's own pixels (Xvfb's framebuffer file) must show the smoke key's
+# green "Active" badge. The page saying it painted is not enough: its frame can come while the window
+# is still blank.
+WORK=$work SHOT="$PWD/tests/artifacts/installed-app.png" xvfb-run -a -s "-screen 0 1280x800x24 -fbdir $work/fb" \
   scripts/with-keyring.sh bash -c '
     set -euo pipefail
     printf "sk_smoke_%s" "$RANDOM$RANDOM$RANDOM" | keyden --data-dir "$WORK" keys add --title "Installed smoke key" --secret-stdin
     keyden --data-dir "$WORK" keys list | grep -q "Installed smoke key"
     keyden --json inspect "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln" | grep -q "\"verdict\""
-    KEYDEN_STARTUP_PROBE=1 NO_AT_BRIDGE=1 keyden-app --data-dir "$WORK" >"$WORK/app.log" 2>&1 &
+    NO_AT_BRIDGE=1 keyden-app --data-dir "$WORK" >"$WORK/app.log" 2>&1 &
     app=$!
-    for _ in $(seq 150); do grep -q first-paint "$WORK/app.log" && break; sleep 0.2; done
-    grep -q first-paint "$WORK/app.log" || { cat "$WORK/app.log"; echo "the installed app never painted its key list" >&2; exit 1; }
-    sleep 0.5
+    if ! python3 scripts/framebuffer.py wait "$WORK/fb" dcfce7 300 60; then
+      import -window root "$SHOT"; cat "$WORK/app.log"
+      echo "the installed app did not paint its key list in 60 s (screen: $SHOT)" >&2; exit 1
+    fi
     import -window root "$SHOT"
     kill "$app"; wait "$app" 2>/dev/null || true'
 echo "installed app painted its key list; screenshot: tests/artifacts/installed-app.png"

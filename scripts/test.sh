@@ -39,6 +39,7 @@ scripts/macos-check.sh
 
 step "release build: app, CLI, .deb and .rpm; the bare bench app"
 tauri build --bundles deb,rpm
+scripts/repack-deb.sh target/release/bundle/deb/*.deb
 (cd tests/bench-hello && tauri build --no-bundle)
 ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 

@@ -93,15 +93,24 @@ pub fn set_settings(app: AppHandle, state: State<'_, AppState>, args: SetSetting
     crate::settings::save(&app, &state, args.settings)
 }
 
-/// The UI's first list is painted. With `KEYDEN_STARTUP_PROBE` set, prints the wall-clock time so the
-/// start-up bench can subtract its own launch time (`=exit` also quits, for repeated runs).
+/// The UI's first list is painted. With `KEYDEN_STARTUP_PROBE` set, prints the page's start-up trace
+/// and the wall-clock time, so the start-up bench can subtract its own launch time (`=exit` also
+/// quits, for repeated runs).
 #[tauri::command]
-pub fn ui_ready(app: AppHandle) {
+pub fn ui_ready(app: AppHandle, args: UiReady) {
     crate::reminders::start(&app);
     let Ok(probe) = std::env::var("KEYDEN_STARTUP_PROBE") else {
         return;
     };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    // Step names are the page's own constants; anything else is not printed.
+    let steps: Vec<String> = args
+        .trace
+        .iter()
+        .filter(|m| !m.step.is_empty() && m.step.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(|m| format!("{}={:.0}", m.step, m.epoch_ms))
+        .collect();
+    println!("keyden: startup-trace {}", steps.join(" "));
     println!("keyden: first-paint-epoch-ms {}", now.as_millis());
     if probe == "exit" {
         crate::platform::save_and_exit(&app, 0);

@@ -8,8 +8,10 @@ mod hooks;
 mod ipc;
 mod screens;
 mod shown;
+mod startup;
 mod time;
 
 fn main() {
+    startup::mark("wasm-main");
     yew::Renderer::<app::App>::new().render();
 }

@@ -66,8 +66,8 @@ commands! {
     // The app.
     GetSettings = "get_settings" {} -> Settings;
     SetSettings = "set_settings" { settings: Settings } -> Settings;
-    /// The first key list is painted.
-    UiReady = "ui_ready" {} -> ();
+    /// The first key list is painted; `trace` is when the page's start-up steps happened.
+    UiReady = "ui_ready" { trace: Vec<StartupMark> } -> ();
 
     // The inspector.
     InspectToken = "inspect_token" { request: InspectRequest } -> Inspection;

@@ -319,6 +319,14 @@ pub struct KeyList {
     pub facets: Facets,
 }
 
+/// One step of the page's start-up, for the start-up bench's trace: which, and when (Unix epoch ms,
+/// the web process's clock, which is the machine's).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartupMark {
+    pub step: String,
+    pub epoch_ms: f64,
+}
+
 /// The only reply that carries a secret value: the answer to an explicit reveal.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Revealed {

@@ -39,7 +39,9 @@ fn use_key_list(
             let q = KeyQuery { limit: Some(*wanted as u32), ..q.clone() };
             let ticket = latest.begin();
             wasm_bindgen_futures::spawn_local(async move {
+                crate::startup::mark("list-asked");
                 let result = ipc::invoke(ListKeys { query: q }).await;
+                crate::startup::mark("list-answered");
                 if !latest.is_current(ticket) {
                     return;
                 }
@@ -280,8 +282,9 @@ fn mark_first_paint(then: impl FnOnce() + 'static) {
     }
     let painted = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = body.dataset().set("ready", "list");
+        crate::startup::mark("frame");
         wasm_bindgen_futures::spawn_local(async {
-            let _ = ipc::invoke(UiReady {}).await;
+            let _ = ipc::invoke(UiReady { trace: crate::startup::trace() }).await;
         });
         gloo_timers::callback::Timeout::new(0, then).forget();
     });
