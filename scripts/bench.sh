@@ -19,7 +19,12 @@
 # `keyden-app` (e.g. a worktree's target/release); the process benchmarks then run it side by side
 # with this build, on its own copy of the same seeded data (the schema it knows).
 #   BASELINE=/tmp/base/target/release scripts/bench.sh
+#
+# Sections (all by default, or those named): search startup inspect get signer sync team keyring env sizes
+#   scripts/bench.sh search startup inspect get signer sizes
 set -euo pipefail
+sections=" ${*:-search startup inspect get signer sync team keyring env sizes} "
+want() { [[ $sections == *" $1 "* ]]; }
 cd "$(dirname "$0")/.."
 root=$PWD
 runs=${RUNS:-5}
@@ -31,9 +36,9 @@ echo "== building what is measured (release)"
 cargo build -q --release -p keyden-cli
 tauri build --no-bundle >/dev/null
 
+if want search; then
 echo "== seeding"
 cargo run -q --release -p keyden-core --example seed -- "$work/10k" 10000
-cargo run -q --release -p keyden-core --example seed -- "$work/1k" 1000
 
 base=()
 if [ -n "${BASELINE:-}" ]; then
@@ -49,10 +54,14 @@ hyperfine -N --warmup 3 --runs 30 \
 
 echo; echo "== the same inside the core (criterion)"
 cargo bench -q -p keyden-core --bench list_search 2>&1 | grep -E "matches|^list|time:"
+fi
 
+if want startup; then
 echo; echo "== start-up and idle memory against a bare Tauri + Yew app (1,000 keys, $runs alternating launches)"
 RUNS=$runs BASELINE_APP=${BASELINE:+$BASELINE/keyden-app} scripts/startup-bench.sh 2>/dev/null | grep -vE "dbus|SpiRegistry"
+fi
 
+if want inspect; then
 echo; echo "== inspect: decode + verify inside the core (criterion)"
 cargo bench -q -p keyden-core --bench inspect 2>&1 | grep -E "^decode|time:|thrpt:"
 
@@ -84,7 +93,9 @@ print(f'$alg: keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli time ratio
 print(f', baseline/jwt-cli {r[2][\"mean\"]/j:.2f}' if len(r) > 2 else '')"
 done
 [ ! -e "$work/none" ] || { echo "inspect created a data directory for a decode" >&2; exit 1; }
+fi
 
+if want get; then
 echo; echo "== keyden get KEY as a process, floor: secret-tool lookup of the same entry (real Secret Service)"
 BASELINE=${BASELINE:-} K="$root/target/release/keyden" D="$work/get" scripts/with-keyring.sh bash -c '
   set -euo pipefail
@@ -102,24 +113,42 @@ BASELINE=${BASELINE:-} K="$root/target/release/keyden" D="$work/get" scripts/wit
   python3 -c "
 import json;r=json.load(open(\"$D.json\"))[\"results\"];k,f=r[0][\"mean\"],r[1][\"mean\"]
 print(f\"get: keyden {k*1000:.1f} ms, secret-tool {f*1000:.1f} ms, keyden/secret-tool time ratio {k/f:.2f}\", end=\"\")
-print(f\", baseline/secret-tool {r[2][\"mean\"]/f:.2f}\" if len(r) > 2 else \"\")"' 2>&1 | grep -v dbus-daemon
+b=r[2][\"mean\"] if len(r) > 2 else 0
+print(f\", baseline/secret-tool {b/f:.2f}\" if b else \"\")"' 2>&1 | grep -v dbus-daemon
+fi
 
+if want signer; then
 echo; echo "== naming the signer among 1,000 vault secrets (real Secret Service)"
-scripts/with-keyring.sh cargo run -q --release -p keyden-core --example signer_search -- 1000
+scripts/with-keyring.sh cargo run -q --release -p keyden-core --example signer_search -- 1000 2>&1 | grep -v dbus-daemon
+fi
 
+if want sync; then
 echo; echo "== mirror sync of 10,000 keys from a local Medusa-paging server, floor: bare bulk insert"
 RUNS=$runs cargo bench -q -p keyden-core --bench sync 2>&1 | grep -vE "^(running|test result|$)"
+fi
 
+if want team; then
 echo; echo "== team vault: sync of 10,000 entries from a real OpenBao dev server, floor: a bare HTTP client"
 bao=$(tests/openbao/setup.sh)
 KEYDEN_BIN=$root/target/release/keyden KEYDEN_BAO_BIN=$bao RUNS=$(( runs < 3 ? runs : 3 )) \
   scripts/with-keyring.sh cargo bench -q -p keyden-core --bench team_sync 2>&1 | grep -vE "dbus-daemon|^(running|test result|$)"
+fi
+
+if want keyring; then
 echo; echo "== gnome-keyring: cost per item write as it fills, against one packed bulk write"
 scripts/with-keyring.sh cargo run -q --release -p keyden-core --example keyring_writes -- 1000 2>&1 | grep -v dbus-daemon
+fi
 
+if want env; then
 echo; echo "== secrets where code runs: run, masking, scan, env import"
 RUNS=30 scripts/env-bench.sh
+fi
 
-echo; echo "== sizes"
+if want sizes; then
+echo; echo "== sizes (the .deb as repacked by scripts/repack-deb.sh after a tauri build)"
 ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm ui/dist/*.wasm 2>/dev/null \
-  | awk '{printf "%-70s %8.2f MiB\n", $9, $5/1048576}'
+  | awk '{printf "%-70s %8.2f MiB\n", $9, $5/1048576}' || true
+if [ -n "${BASELINE:-}" ]; then
+  ls -l "$BASELINE/keyden-app" "$BASELINE/keyden" "$BASELINE"/bundle/deb/*.deb 2>/dev/null | awk '{printf "baseline %-61s %8.2f MiB\n", $9, $5/1048576}' || true
+fi
+fi

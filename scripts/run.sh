@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Keyden and starts the app on its default data directory (the OS
-# app-data dir; set KEYDEN_DATA_DIR to use another). The build is the `local` profile (Cargo.toml):
-# optimised, frontend embedded, but without the installers' LTO pass — on a fresh clone it is the
-# difference between minutes and a quarter of an hour. `tauri build` makes the shipped build.
+# app-data dir; set KEYDEN_DATA_DIR to use another). The native part is the `local` profile
+# (Cargo.toml: unoptimised but for SQLite and the keyring's crypto), built while the UI's wasm builds
+# beside it; `tauri build` makes the shipped, LTO-optimised build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/ui/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 scripts/setup.sh
 cargo fetch --locked >/dev/null
-# The wasm the way the installers have it (the UI's own profile: size-optimised, wasm-opt), but
-# without LTO across its crates.
-(cd ui && CARGO_PROFILE_RELEASE_LTO=false trunk build --release)
-cargo build --locked --profile local -p keyden-app --features custom-protocol
+# The wasm the way the installers have it (size-optimised, wasm-opt) but without LTO across its crates,
+# in its own target directory so that the two builds run side by side instead of waiting on one lock.
+(cd ui && CARGO_TARGET_DIR=../target/ui CARGO_PROFILE_RELEASE_LTO=false trunk build --release) &
+ui=$!
+cargo build --locked --profile local -p keyden-app --features custom-protocol &
+native=$!
+wait "$ui"
+wait "$native" || true
+# The app embeds ui/dist when its own crate compiles: if that happened before this wasm was ready (or
+# failed for want of it), it is compiled again now.
+if [ ! -x target/local/keyden-app ] || [ target/local/keyden-app -ot ui/dist/index.html ]; then
+  touch src-tauri/build.rs
+  cargo build --locked --profile local -p keyden-app --features custom-protocol
+fi
 exec target/local/keyden-app "$@"
