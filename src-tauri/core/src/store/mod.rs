@@ -39,6 +39,11 @@ impl From<sqlx::Error> for StoreError {
             if db.message().contains("database is locked") || db.message().contains("busy") {
                 return StoreError::Busy;
             }
+            // Rows are read as JSON (see `keys::ROW`): bytes where text belongs (a damaged page, a hand
+            // edit) stop SQLite's JSON functions with this.
+            if db.message().contains("JSON cannot hold BLOB values") {
+                return StoreError::Corrupt("a column holds bytes where text belongs".into());
+            }
         }
         StoreError::Sql(e)
     }
@@ -70,7 +75,10 @@ impl crate::Coded for StoreError {
 
 /// One column of a row, typed: a value of the wrong type (a damaged or hand-edited database) is
 /// `Corrupt`, never the panic `Row::get` raises.
-pub(crate) fn col<'r, T>(r: &'r sqlx::sqlite::SqliteRow, name: &str) -> Result<T, StoreError>
+pub(crate) fn col<'r, T>(
+    r: &'r sqlx::sqlite::SqliteRow,
+    name: impl sqlx::ColumnIndex<sqlx::sqlite::SqliteRow> + std::fmt::Display + Copy,
+) -> Result<T, StoreError>
 where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {

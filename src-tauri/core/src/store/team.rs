@@ -1,7 +1,7 @@
 //! Rows of keys shared through a team account: the link (account, name, version synced, sharer) and
 //! what a team sync changes in place. Metadata only, as everywhere in the store.
 
-use super::keys::{decode, COLUMNS};
+use super::keys::{decode, ROW};
 use super::{Database, KeyRow, StoreError};
 use keyden_protocol::TeamLink;
 
@@ -29,7 +29,7 @@ impl TeamRows<'_> {
     pub async fn of_account(&self, account: &str) -> Result<Vec<KeyRow>, StoreError> {
         use futures_util::TryStreamExt;
         // Decoded as they stream in: a team of 10,000 keys held as raw rows too cost 50 MiB at the peak.
-        let sql = format!("SELECT {COLUMNS} FROM keys WHERE team_account = ? AND pending IS NULL");
+        let sql = format!("SELECT {ROW} FROM keys WHERE team_account = ? AND pending IS NULL");
         let mut rows = sqlx::query(&sql).bind(account).fetch(&self.0.pool);
         let mut out = Vec::new();
         while let Some(row) = rows.try_next().await? {
