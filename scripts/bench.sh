@@ -13,7 +13,7 @@
 #     concurrency; Keyden's and the server's memory; gnome-keyring's growing cost per item write, which
 #     is why bulk writes go into packs;
 #  6. sizes: app and CLI binaries, .deb and .rpm, the wasm.
-# Builds the release CLI and app first; sizes of .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
+# Builds the release CLI first, and the app when a section runs it and its sources changed; sizes of .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
 #
 # Before and after in one run: BASELINE=DIR names a directory with an earlier build's `keyden` and
 # `keyden-app` (e.g. a worktree's target/release); the process benchmarks then run it side by side
@@ -34,7 +34,19 @@ work=$(mktemp -d -t keyden-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
 
 echo "== building what is measured (release)"
 cargo build -q --release -p keyden-cli
-tauri build --no-bundle >/dev/null
+# The app only for the sections that run it, and only when its sources changed since the last build
+# here: `tauri build` reruns trunk, and the fresh ui/dist re-links the LTO app (~4 minutes) every time.
+if want startup || want sizes; then
+  src=(ui src-tauri migrations Cargo.toml Cargo.lock)
+  stamp=$( { git ls-files -s "${src[@]}"; git diff HEAD -- "${src[@]}";
+             git ls-files -o --exclude-standard "${src[@]}" | xargs -r sha256sum; } | sha256sum | cut -c1-64)
+  if [ -x target/release/keyden-app ] && [ "$(cat target/release/.bench-app.stamp 2>/dev/null)" = "$stamp" ]; then
+    echo "   keyden-app is up to date with its sources"
+  else
+    tauri build --no-bundle >/dev/null
+    echo "$stamp" > target/release/.bench-app.stamp
+  fi
+fi
 
 if want search; then
 echo "== seeding"

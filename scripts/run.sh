@@ -10,7 +10,10 @@ scripts/setup.sh
 cargo fetch --locked >/dev/null
 # The wasm the way the installers have it (size-optimised, wasm-opt) but without LTO across its crates,
 # in its own target directory so that the two builds run side by side instead of waiting on one lock.
-(cd ui && CARGO_TARGET_DIR=../target/ui CARGO_PROFILE_RELEASE_LTO=false trunk build --release) &
+# It is built beside ui/dist and copied there only when it differs: trunk rewrites every file it makes,
+# and a newer ui/dist makes cargo compile the app again (~30 s) though nothing changed.
+(cd ui && CARGO_TARGET_DIR=../target/ui CARGO_PROFILE_RELEASE_LTO=false trunk build --release --dist ../target/ui/dist \
+  && { diff -rq ../target/ui/dist dist >/dev/null 2>&1 || { rm -rf dist && cp -r ../target/ui/dist dist; }; }) &
 ui=$!
 cargo build --locked --profile local -p keyden-app --features custom-protocol &
 native=$!

@@ -36,6 +36,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
     let keyden = Keyden::open(config)?;
     runtime.block_on(async {
+        if let Command::Get { key } | Command::Copy { key } = &command {
+            keyden.read_ahead(key);
+        }
         let result = dispatch(command, &keyden, cli.json).await;
         // The database's connections closed (their threads told to end) before the process ends.
         keyden.close().await;

@@ -110,3 +110,69 @@ fn the_vault_is_asked_only_what_it_can_answer() {
     assert!(asks("sk_live_51HqLyjWDarjtT1zdp7dcXYZabc", None));
     assert!(!asks("not a token at all", None));
 }
+
+/// A keyring that counts its single reads.
+#[derive(Default)]
+struct CountingReads {
+    inner: MemoryStore,
+    gets: std::sync::atomic::AtomicUsize,
+}
+
+impl keyden_core::secret_store::SecretStore for CountingReads {
+    fn put(
+        &self,
+        id: &str,
+        label: &str,
+        secret: &keyden_core::secret::SecretValue,
+    ) -> Result<(), keyden_core::secret_store::KeyringError> {
+        self.inner.put(id, label, secret)
+    }
+    fn get(
+        &self,
+        id: &str,
+    ) -> Result<Option<keyden_core::secret::SecretValue>, keyden_core::secret_store::KeyringError> {
+        self.gets.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.get(id)
+    }
+    fn remove(&self, id: &str) -> Result<bool, keyden_core::secret_store::KeyringError> {
+        self.inner.remove(id)
+    }
+}
+
+#[tokio::test]
+async fn a_value_read_ahead_is_handed_out_only_after_the_vault_s_checks_and_read_once() {
+    use keyden_core::secret::SecretValue;
+    use keyden_core::vault::{NewKeyMeta, Use};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(CountingReads::default());
+    let open = || Keyden::with_parts(dir.path().to_path_buf(), store.clone(), Arc::new(FixedClock::at(NOW)), "test");
+    let first = open();
+    let meta = |title: &str| NewKeyMeta { title: title.into(), ..Default::default() };
+    let value = |v: &str| SecretValue::from_input(v.as_bytes().to_vec()).unwrap();
+    let old = first.add_key(meta("Old"), value("sk_old_read_ahead_0002")).await.unwrap();
+    first.revoke_key(&old.id).await.unwrap();
+    let live = first.add_key(meta("Live"), value("sk_live_read_ahead_0001")).await.unwrap();
+    drop(first);
+
+    // A new process: the read starts before the vault is open; the value comes out once the key is
+    // checked, and the keyring was read once.
+    let k = open();
+    let reads = || store.gets.load(std::sync::atomic::Ordering::SeqCst);
+    let before = reads();
+    k.read_ahead(&live.id);
+    let (key, secret) = k.use_secret(&live.id, Use::Reveal, "test").await.unwrap();
+    assert_eq!((key.id.as_str(), secret.expose()), (live.id.as_str(), "sk_live_read_ahead_0001"));
+    assert_eq!(reads() - before, 1, "the value read ahead was the one handed out");
+
+    // A revoked key is refused all the same, though its value was read ahead.
+    k.read_ahead(&old.id);
+    let refused = k.use_secret(&old.id, Use::Reveal, "test").await.unwrap_err();
+    assert_eq!(keyden_core::Coded::code(&refused), "key_revoked", "{refused:?}");
+
+    // Titles are not read ahead (only names with an id's form), and the key is still found by title.
+    let before = reads();
+    k.read_ahead("Live");
+    assert_eq!(reads(), before);
+    assert_eq!(k.use_secret("Live", Use::Reveal, "test").await.unwrap().1.expose(), "sk_live_read_ahead_0001");
+    assert_eq!(reads() - before, 1);
+}

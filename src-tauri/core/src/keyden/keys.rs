@@ -52,7 +52,36 @@ impl Keyden {
         purpose: Use,
         detail: &str,
     ) -> Result<(KeyRecord, SecretValue), VaultError> {
-        self.vault().await?.use_secret(name, purpose, detail).await
+        let vault = self.vault().await?;
+        let early = self.take_read_ahead(name).await;
+        vault.use_secret_read_early(name, purpose, detail, early).await
+    }
+
+    /// Starts reading the value of the key `name` from the keyring while the vault opens, when `name`
+    /// is a key id (a `get` in a script, a `keyden://` reference): the keyring's D-Bus round trips and
+    /// SQLite's opening then overlap instead of adding up. [`use_secret`](Self::use_secret) hands the
+    /// value out only after the vault has checked the key, exactly as without it; a value nobody asks
+    /// for is wiped when dropped. Needs a Tokio runtime.
+    pub fn read_ahead(&self, name: &str) {
+        if !crate::vault::is_key_id(name) {
+            return;
+        }
+        let (store, id) = (self.keyring.clone(), name.to_string());
+        let task = tokio::task::spawn_blocking(move || store.get(&id));
+        *self.read_ahead.lock().unwrap_or_else(|e| e.into_inner()) = Some((name.to_string(), task));
+    }
+
+    /// The value [`read_ahead`](Self::read_ahead) found for `name`, if it found one; any failure there
+    /// (a locked keyring, no entry) is left for the ordinary read to meet and report.
+    async fn take_read_ahead(&self, name: &str) -> Option<(String, SecretValue)> {
+        let (id, task) = self.read_ahead.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        if id != name {
+            return None; // dropped: the value, once read, is wiped with it
+        }
+        match task.await {
+            Ok(Ok(Some(value))) => Some((id, value)),
+            _ => None,
+        }
     }
 
     /// Mirrors an account's keys; `progress(fetched, total)` after each page.

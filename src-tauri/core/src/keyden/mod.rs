@@ -41,7 +41,12 @@ pub struct Keyden {
     recovery: Mutex<Option<RecoveryReport>>,
     /// Built on the first provider call: nothing network-related happens before it is needed.
     http: OnceLock<Http>,
+    /// A key's value being read ahead of the vault's opening (see `read_ahead`): the name, the read.
+    read_ahead: Mutex<Option<ReadAhead>>,
 }
+
+type ReadAhead =
+    (String, tokio::task::JoinHandle<Result<Option<crate::secret::SecretValue>, crate::secret_store::KeyringError>>);
 
 impl Keyden {
     /// The OS keyring and the system clock, on the configured data directory (created if missing).
@@ -85,6 +90,7 @@ impl Keyden {
             vault: OnceCell::new(),
             recovery: Mutex::new(None),
             http: OnceLock::new(),
+            read_ahead: Mutex::new(None),
         }
     }
 

@@ -413,10 +413,28 @@ impl Vault {
         purpose: Use,
         detail: &str,
     ) -> Result<(KeyRecord, SecretValue), VaultError> {
+        self.use_secret_read_early(name, purpose, detail, None).await
+    }
+
+    /// [`use_secret`](Self::use_secret), with a value already read from the keyring for the key id
+    /// `early.0` (see `Keyden::read_ahead`). It is handed out only if `name` turns out to be that usable
+    /// key, under the same rules and audit; otherwise it is dropped (and wiped) and the keyring is read
+    /// as usual.
+    pub(crate) async fn use_secret_read_early(
+        &self,
+        name: &str,
+        purpose: Use,
+        detail: &str,
+        early: Option<(String, SecretValue)>,
+    ) -> Result<(KeyRecord, SecretValue), VaultError> {
         let key = self.usable(name).await?;
-        let id = key.id.clone();
-        let secret =
-            self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
+        let secret = match early {
+            Some((id, value)) if id == key.id => value,
+            _ => {
+                let id = key.id.clone();
+                self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?
+            }
+        };
         self.audit(&key, purpose.into(), detail).await?;
         Ok((key, secret))
     }
@@ -449,6 +467,11 @@ impl Vault {
     ) -> Result<Option<KeyRecord>, VaultError> {
         Ok(self.rows().active_secret_for(provider, account, owner).await?.map(|r| r.record))
     }
+}
+
+/// Whether `name` has the form of a key id (not whether such a key exists).
+pub(crate) fn is_key_id(name: &str) -> bool {
+    name.strip_prefix("key_").is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `key_` + 16 hex characters (64 random bits): short enough to type, unique enough for one vault.
