@@ -111,11 +111,12 @@ fn the_vault_is_asked_only_what_it_can_answer() {
     assert!(!asks("not a token at all", None));
 }
 
-/// A keyring that counts its single reads.
+/// A keyring that counts its single reads, and can be locked.
 #[derive(Default)]
 struct CountingReads {
     inner: MemoryStore,
     gets: std::sync::atomic::AtomicUsize,
+    locked: std::sync::atomic::AtomicBool,
 }
 
 impl keyden_core::secret_store::SecretStore for CountingReads {
@@ -132,6 +133,9 @@ impl keyden_core::secret_store::SecretStore for CountingReads {
         id: &str,
     ) -> Result<Option<keyden_core::secret::SecretValue>, keyden_core::secret_store::KeyringError> {
         self.gets.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self.locked.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(keyden_core::secret_store::KeyringError::Locked("the collection is locked".into()));
+        }
         self.inner.get(id)
     }
     fn remove(&self, id: &str) -> Result<bool, keyden_core::secret_store::KeyringError> {
@@ -174,5 +178,13 @@ async fn a_value_read_ahead_is_handed_out_only_after_the_vault_s_checks_and_read
     k.read_ahead("Live");
     assert_eq!(reads(), before);
     assert_eq!(k.use_secret("Live", Use::Reveal, "test").await.unwrap().1.expose(), "sk_live_read_ahead_0001");
+    assert_eq!(reads() - before, 1);
+
+    // A locked keyring: its answer to the read ahead is the answer, not asked twice.
+    store.locked.store(true, std::sync::atomic::Ordering::SeqCst);
+    let before = reads();
+    k.read_ahead(&live.id);
+    let locked = k.use_secret(&live.id, Use::Reveal, "test").await.unwrap_err();
+    assert_eq!(keyden_core::Coded::code(&locked), "keyring_locked", "{locked:?}");
     assert_eq!(reads() - before, 1);
 }

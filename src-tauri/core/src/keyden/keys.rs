@@ -4,6 +4,7 @@
 use super::Keyden;
 use crate::providers::ProviderError;
 use crate::secret::SecretValue;
+use crate::secret_store::KeyringError;
 use crate::vault::{NewKeyMeta, Use, VaultError};
 use keyden_protocol::{KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, SyncReport};
 
@@ -71,17 +72,14 @@ impl Keyden {
         *self.read_ahead.lock().unwrap_or_else(|e| e.into_inner()) = Some((name.to_string(), task));
     }
 
-    /// The value [`read_ahead`](Self::read_ahead) found for `name`, if it found one; any failure there
-    /// (a locked keyring, no entry) is left for the ordinary read to meet and report.
-    async fn take_read_ahead(&self, name: &str) -> Option<(String, SecretValue)> {
+    /// What [`read_ahead`](Self::read_ahead) read for `name`: the value, none, or the keyring's error.
+    async fn take_read_ahead(&self, name: &str) -> Option<(String, Result<Option<SecretValue>, KeyringError>)> {
         let (id, task) = self.read_ahead.lock().unwrap_or_else(|e| e.into_inner()).take()?;
         if id != name {
-            return None; // dropped: the value, once read, is wiped with it
+            return None; // dropped: a value, once read, is wiped with it
         }
-        match task.await {
-            Ok(Ok(Some(value))) => Some((id, value)),
-            _ => None,
-        }
+        // A read that panicked is left for the ordinary read to meet again.
+        task.await.ok().map(|read| (id, read))
     }
 
     /// Mirrors an account's keys; `progress(fetched, total)` after each page.

@@ -21,7 +21,7 @@ pub use journal::RecoveryReport;
 use crate::clock::Clock;
 use crate::fingerprint::Fingerprinter;
 use crate::secret::SecretValue;
-use crate::secret_store::SecretStore;
+use crate::secret_store::{KeyringError, SecretStore};
 use crate::store::{AuditLog, Database, Inserted, KeyRow, KeyRows};
 use keyden_protocol::{
     AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus, RemoteState,
@@ -416,25 +416,27 @@ impl Vault {
         self.use_secret_read_early(name, purpose, detail, None).await
     }
 
-    /// [`use_secret`](Self::use_secret), with a value already read from the keyring for the key id
-    /// `early.0` (see `Keyden::read_ahead`). It is handed out only if `name` turns out to be that usable
-    /// key, under the same rules and audit; otherwise it is dropped (and wiped) and the keyring is read
-    /// as usual.
+    /// [`use_secret`](Self::use_secret), with the keyring already read for the key id `early.0` (see
+    /// `Keyden::read_ahead`). That read stands for this one only if `name` turns out to be that usable
+    /// key, under the same rules and audit; otherwise it is dropped (a value wiped) and the keyring is
+    /// read as usual.
     pub(crate) async fn use_secret_read_early(
         &self,
         name: &str,
         purpose: Use,
         detail: &str,
-        early: Option<(String, SecretValue)>,
+        early: Option<(String, Result<Option<SecretValue>, KeyringError>)>,
     ) -> Result<(KeyRecord, SecretValue), VaultError> {
         let key = self.usable(name).await?;
-        let secret = match early {
-            Some((id, value)) if id == key.id => value,
+        let read = match early {
+            // Its failure too (a locked or silent keyring): reading again would only wait twice.
+            Some((id, read)) if id == key.id => read.map_err(VaultError::from)?,
             _ => {
                 let id = key.id.clone();
-                self.keyring(move |s| s.get(&id)).await?.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?
+                self.keyring(move |s| s.get(&id)).await?
             }
         };
+        let secret = read.ok_or_else(|| VaultError::SecretMissing(key.title.clone()))?;
         self.audit(&key, purpose.into(), detail).await?;
         Ok((key, secret))
     }
