@@ -35,6 +35,7 @@ pub struct KeyRow {
 }
 
 pub struct KeyRows<'a>(pub &'a Database);
+
 /// One row as SQLite stores it; read from a [`ROW`] array, field by field in order.
 #[derive(Deserialize)]
 struct Raw {
