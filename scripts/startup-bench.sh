@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up and memory of Keyden against a bare Tauri 2 + Yew app built the same way
-# (tests/bench-hello), launched alternately under one Xvfb and one keyring session:
+# (tests/bench-hello), launched alternately under one Xvfb and one keyring session (after one launch
+# of each that is not counted: a binary just built is cold in the page cache):
 # - time from exec until the real content is on screen — Keyden's key list with 1,000 keys, the bare
 #   app's heading — seen in the pixels of Xvfb's framebuffer (scripts/framebuffer.py): each content
 #   has a colour nothing else on screen has. Each page's own report (an animation frame after the
