@@ -13,7 +13,8 @@
 #     concurrency; Keyden's and the server's memory; gnome-keyring's growing cost per item write, which
 #     is why bulk writes go into packs;
 #  6. sizes: app and CLI binaries, .deb and .rpm, the wasm.
-# Builds the release CLI first, and the app when a section runs it and its sources changed; sizes of .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
+# Builds the release CLI first, and the app when a section runs it and its sources changed; sizes of
+# .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
 #
 # Before and after in one run: BASELINE=DIR names a directory with an earlier build's `keyden` and
 # `keyden-app` (e.g. a worktree's target/release); the process benchmarks then run it side by side

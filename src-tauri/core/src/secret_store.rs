@@ -79,6 +79,9 @@ fn locked_hint(os: &str) -> &'static str {
     }
 }
 
+/// One entry read: its value, none, or the keyring's refusal.
+pub type SecretRead = Result<Option<SecretValue>, KeyringError>;
+
 pub trait SecretStore: Send + Sync {
     /// Creates or replaces the entry for `id`.
     fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError>;

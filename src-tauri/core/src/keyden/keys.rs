@@ -4,7 +4,7 @@
 use super::Keyden;
 use crate::providers::ProviderError;
 use crate::secret::SecretValue;
-use crate::secret_store::KeyringError;
+use crate::secret_store::SecretRead;
 use crate::vault::{NewKeyMeta, Use, VaultError};
 use keyden_protocol::{KeyDetail, KeyEdit, KeyList, KeyQuery, KeyRecord, SyncReport};
 
@@ -73,7 +73,7 @@ impl Keyden {
     }
 
     /// What [`read_ahead`](Self::read_ahead) read for `name`: the value, none, or the keyring's error.
-    async fn take_read_ahead(&self, name: &str) -> Option<(String, Result<Option<SecretValue>, KeyringError>)> {
+    async fn take_read_ahead(&self, name: &str) -> Option<(String, SecretRead)> {
         let (id, task) = self.read_ahead.lock().unwrap_or_else(|e| e.into_inner()).take()?;
         if id != name {
             return None; // dropped: a value, once read, is wiped with it

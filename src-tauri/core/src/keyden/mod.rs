@@ -45,8 +45,7 @@ pub struct Keyden {
     read_ahead: Mutex<Option<ReadAhead>>,
 }
 
-type ReadAhead =
-    (String, tokio::task::JoinHandle<Result<Option<crate::secret::SecretValue>, crate::secret_store::KeyringError>>);
+type ReadAhead = (String, tokio::task::JoinHandle<crate::secret_store::SecretRead>);
 
 impl Keyden {
     /// The OS keyring and the system clock, on the configured data directory (created if missing).

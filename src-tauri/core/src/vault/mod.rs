@@ -21,7 +21,7 @@ pub use journal::RecoveryReport;
 use crate::clock::Clock;
 use crate::fingerprint::Fingerprinter;
 use crate::secret::SecretValue;
-use crate::secret_store::{KeyringError, SecretStore};
+use crate::secret_store::{SecretRead, SecretStore};
 use crate::store::{AuditLog, Database, Inserted, KeyRow, KeyRows};
 use keyden_protocol::{
     AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus, RemoteState,
@@ -425,7 +425,7 @@ impl Vault {
         name: &str,
         purpose: Use,
         detail: &str,
-        early: Option<(String, Result<Option<SecretValue>, KeyringError>)>,
+        early: Option<(String, SecretRead)>,
     ) -> Result<(KeyRecord, SecretValue), VaultError> {
         let key = self.usable(name).await?;
         let read = match early {
