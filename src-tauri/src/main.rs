@@ -4,6 +4,8 @@
 
 mod clipboard;
 mod commands;
+#[cfg(target_os = "linux")]
+mod display;
 mod env_files;
 mod error;
 mod platform;
@@ -85,6 +87,8 @@ handlers! {
 }
 
 fn main() {
+    #[cfg(target_os = "linux")]
+    display::prepare();
     #[cfg(windows)]
     platform::require_webview();
     let data_dir = data_dir_arg();

@@ -26,8 +26,16 @@ impl App {
     /// Launched with `home` as HOME and XDG base dirs, so the default data dir and the window-state file
     /// are this test's own.
     fn launch(home: &Path, args: &[&str]) -> App {
+        App::launch_with(home, args, &[])
+    }
+
+    /// As `launch`, with `env` added to the app's environment.
+    fn launch_with(home: &Path, args: &[&str], env: &[(&str, &str)]) -> App {
         let mut child = Command::new(app_binary())
             .args(args)
+            // How the page is painted is the app's choice, unless a test makes it.
+            .env_remove("WEBKIT_SKIA_ENABLE_CPU_RENDERING")
+            .envs(env.iter().copied())
             .env("HOME", home)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
@@ -158,4 +166,80 @@ fn the_window_comes_back_where_and_as_large_as_it_was_left() {
     let (x, y, width, height) = geometry(&again.window());
     assert_eq!((width, height), (900, 600), "size restored");
     assert!((x - 60).abs() <= 2 && (y - 40).abs() <= 2, "position restored: ({x}, {y})");
+}
+
+/// The processes started under `root` (WebKit's web and network processes are the app's children).
+fn descendants(root: u32) -> Vec<u32> {
+    let mut children: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        // The parent is the second field after the command's closing parenthesis.
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Some(ppid) = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok())
+        else {
+            continue;
+        };
+        children.entry(ppid).or_default().push(pid);
+    }
+    let (mut out, mut todo) = (Vec::new(), vec![root]);
+    while let Some(pid) = todo.pop() {
+        out.push(pid);
+        todo.extend(children.get(&pid).into_iter().flatten());
+    }
+    out
+}
+
+/// The value of `name` in the environment of the app's WebKit web process.
+fn web_process_env(app: &App, name: &str) -> Option<String> {
+    let web = descendants(app.child.id())
+        .into_iter()
+        .find(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.starts_with("WebKitWebProces"))
+        })
+        .expect("the app runs a WebKit web process");
+    let environ = std::fs::read(format!("/proc/{web}/environ")).unwrap();
+    environ.split(|b| *b == 0).find_map(|kv| {
+        let kv = String::from_utf8_lossy(kv);
+        kv.strip_prefix(&format!("{name}=")).map(str::to_string)
+    })
+}
+
+#[test]
+#[ignore = "needs the release app and a display: run by scripts/test.sh"]
+fn without_a_gpu_the_page_is_painted_on_the_cpu_unless_the_user_chose() {
+    let gpu = std::fs::read_dir("/dev/dri")
+        .is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")));
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("vault");
+    let args = ["--data-dir", data.to_str().unwrap()];
+
+    let mut app = App::launch(home.path(), &args);
+    assert!(app.painted(Duration::from_secs(30)));
+    let chosen = web_process_env(&app, "WEBKIT_SKIA_ENABLE_CPU_RENDERING");
+    assert_eq!(chosen.as_deref(), (!gpu).then_some("1"), "GPU render node present: {gpu}");
+    assert!(app.terminate().is_some_and(|s| s.success()));
+
+    let mut app = App::launch_with(home.path(), &args, &[("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "0")]);
+    assert!(app.painted(Duration::from_secs(30)));
+    assert_eq!(web_process_env(&app, "WEBKIT_SKIA_ENABLE_CPU_RENDERING").as_deref(), Some("0"), "the user's value");
+    assert!(app.terminate().is_some_and(|s| s.success()));
+}
+
+#[test]
+#[ignore = "needs the release app: run by scripts/test.sh"]
+fn without_a_display_the_app_says_so_and_exits_1() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(app_binary())
+        .args(["--data-dir", home.path().join("vault").to_str().unwrap()])
+        .env("HOME", home.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("GDK_BACKEND")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no display to open a window on"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert!(!home.path().join("vault").exists(), "nothing was created before it gave up");
 }
