@@ -40,6 +40,37 @@ fn artifacts() -> PathBuf {
     dir
 }
 
+/// Pixels of the app's window as the X server shows them (`import`, RGB), a rectangle in page pixels
+/// (the page fills the window; no window manager under Xvfb). WebDriver's screenshots paint the page
+/// afresh, so they miss what only goes wrong on the way to the screen.
+fn screen_pixels(x: i64, y: i64, w: i64, h: i64) -> Vec<u8> {
+    let window = app_window();
+    let out = Command::new("import")
+        .args(["-window", &window, "-crop", &format!("{w}x{h}+{x}+{y}"), "-depth", "8", "rgb:-"])
+        .output()
+        .expect("ImageMagick's import (scripts/setup.sh installs it)");
+    assert!(
+        out.status.success() && out.stdout.len() as i64 == w * h * 3,
+        "import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// `clicks` turns of the mouse wheel down, over the page's (x, y) in the app's window.
+fn wheel_down(x: i64, y: i64, clicks: usize) {
+    let window = app_window();
+    let (x, y) = (x.to_string(), y.to_string());
+    let mut args = vec!["mousemove", "--window", &window, &x, &y];
+    args.extend(std::iter::repeat_n(["click", "5"], clicks).flatten());
+    assert!(Command::new("xdotool").args(&args).status().unwrap().success());
+}
+
+fn app_window() -> String {
+    let found = Command::new("xdotool").args(["search", "--onlyvisible", "--name", "^Keyden$"]).output().unwrap();
+    String::from_utf8_lossy(&found.stdout).lines().last().expect("the app's window is mapped").to_string()
+}
+
 async fn start(s: &Sandbox) -> (Driver, Client) {
     start_with_env(s, &[]).await
 }
@@ -199,6 +230,37 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     // where a notification server runs; Xvfb has none).
     wait_text(&c, "#reminders", "'GitHub deploy token' expires in").await;
     shot(&c, "keys-list.png").await;
+
+    // The column headings stay on top while the rows scroll under them: the list made short enough to
+    // scroll its four rows, the heading's pixels on screen come back the same (then all put back).
+    let rect = c
+        .execute("const r = document.querySelector('#key-list th').getBoundingClientRect(); return [r.left, r.top, r.width, r.height];", vec![])
+        .await
+        .unwrap();
+    let [x, y, w, h] = [0, 1, 2, 3].map(|i| rect[i].as_f64().unwrap().round() as i64);
+    let heading = || screen_pixels(x + 1, y + 1, w - 2, h - 2);
+    let before = heading();
+    // Scrolled with the mouse wheel, as people do (WebKit scrolls that off the page's main thread).
+    c.execute("document.querySelector('.list-body').style.maxHeight = '150px';", vec![]).await.unwrap();
+    wheel_down(x + w / 2, y + h + 40, 6);
+    let scrolled = || async {
+        let top = c.execute("return document.querySelector('.list-body').scrollTop;", vec![]).await.unwrap();
+        top.as_f64().unwrap() > 0.0
+    };
+    let mut moved = false;
+    for _ in 0..50 {
+        if scrolled().await {
+            moved = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(moved, "the list scrolled under the wheel");
+    let stayed = wait_until(Duration::from_secs(5), || heading() == before);
+    c.execute("const b = document.querySelector('.list-body'); b.scrollTop = 0; b.style.maxHeight = '';", vec![])
+        .await
+        .unwrap();
+    assert!(stayed, "the column headings scrolled away with the rows");
 
     // Create through the dialog.
     let value = unique_secret("webdriver");
