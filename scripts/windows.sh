@@ -50,10 +50,6 @@ prefix=$(mktemp -d -t keyden-wine.XXXXXX)
 export WINEPREFIX=$prefix WINEDEBUG=-all
 trap '/usr/lib/wine/wineserver -k >/dev/null 2>&1 || true; rm -rf "$prefix"' EXIT
 log "a fresh Wine prefix"
-# One wineserver for the whole run. By default it exits 3 s after its last process, and a keyden.exe
-# started while it was shutting down (tests run one process after another; a loaded machine) once
-# exited 1 with no output at all. Persistent, it is there for every process; the trap above ends it.
-/usr/lib/wine/wineserver -p
 "$wine" wineboot -i >/dev/null 2>&1
 cp "$out/bcryptprimitives.dll" "$prefix/drive_c/windows/system32/"
 
