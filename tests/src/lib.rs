@@ -193,7 +193,7 @@ pub struct Run {
 /// Whether Wine lost a run of keyden.exe: it ended with code 1, printed nothing and left no exit
 /// record. keyden.exe records its code on every exit (`exit_with`) and prints on every failure, so it
 /// never reached its exit: Wine did not run it. Seen twice in one day's CI runs (a `keys add`, a `keys
-/// list`), never reproduced on demand (`scripts/windows.sh --test cli_faults`, 4 runs). Such a run is
+/// list`), never reproduced on demand (`scripts/windows.sh --test cli_faults`, 5 runs). Such a run is
 /// started once more, and the retry is said on stderr so that it stays visible.
 fn wine_lost_it(cmd: &Command, out: &Output) -> bool {
     let lost = std::env::var_os("KEYDEN_RUNNER").is_some_and(|r| !r.is_empty())
