@@ -1,7 +1,6 @@
 //! Test tokens, minted from a secret: a Shopify session token for a given shop and user, or any claims
 //! with HS256. Shown and copyable, never stored.
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Map, Value};
 
 #[derive(Debug, thiserror::Error)]
@@ -25,8 +24,7 @@ pub fn hs256(secret: &[u8], claims: &Value) -> Result<String, MintError> {
     if !claims.is_object() {
         return Err(MintError::Claims("got something else".into()));
     }
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret))
-        .map_err(|e| MintError::Sign(e.to_string()))
+    super::crypto::sign_hs256(secret, claims).map_err(|e| MintError::Sign(e.to_string()))
 }
 
 /// The claims Shopify puts in a session token (App Bridge `idToken()`), issued at `now`.

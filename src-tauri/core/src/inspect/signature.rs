@@ -33,7 +33,7 @@ fn misfit(alg: Algorithm, c: &Candidate) -> Option<String> {
 }
 
 fn verify_with(decoded: &Decoded, alg: Algorithm, c: &Candidate) -> Result<bool, jsonwebtoken::errors::Error> {
-    jsonwebtoken::crypto::verify(&decoded.signature_b64, decoded.signing_input.as_bytes(), &c.key, alg)
+    super::crypto::verify(&decoded.signature_b64, decoded.signing_input.as_bytes(), &c.key, alg)
 }
 
 /// The diagnosis when a key of the right family still cannot verify (a malformed key, a curve mismatch).

@@ -150,6 +150,7 @@ fn jwks_kid_picks_the_key_and_only_that_key() {
 }
 
 fn token(claims: &str) -> String {
+    crate::inspect::crypto::install();
     let sig = jsonwebtoken::crypto::sign(
         format!("{}.{}", URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#), URL_SAFE_NO_PAD.encode(claims))
             .as_bytes(),
@@ -367,4 +368,25 @@ fn duplicate_members_are_shown_and_the_last_one_counts() {
     assert_eq!(i.claims.unwrap()["sub"], "b");
     assert_eq!(i.duplicate_members, ["header.alg", "claims.sub"]);
     assert!(i.diagnosis.contains("header.alg, claims.sub more than once"), "{}", i.diagnosis);
+}
+
+/// RS256 over {"sub":"weak"} by a 1024-bit RSA key (made with `openssl genrsa 1024` and `openssl dgst`).
+const WEAK_RS256: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ3ZWFrIn0.dNry_XBXDCr8EulaDJAyLhUoHZuGq1j2CpeLqZoCbL4SaUG2JNADXk9e6CBiLAhN47U7-11C9yoa9xHItOlO1gcCOCCefxhJimGth5EjltJ8Lzz4_18Ko6NI24OZ0_FxNogu-2LKhv4OX_xryUNF1QxjsxbedtbJEjcTwS8fYsI";
+const WEAK_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDBSVuEZmJPbTkSBudO1giE8SqY
+D9I0f67HbXQGTVHLsbuM2Pgj8XbJfVmFZ3YNK0sQxnmJzxD6E7p1TMDi9sQ0GimN
+t+TfvuBTQE9dMyA79XSXHdmijE9LRLlbL7SCkkbKg3S8ttzrtKgRDEcVZhF/SG0/
+2kzH3kcD3ImbfJBYUQIDAQAB
+-----END PUBLIC KEY-----";
+const WEAK_N: &str = "wUlbhGZiT205EgbnTtYIhPEqmA_SNH-ux210Bk1Ry7G7jNj4I_F2yX1ZhWd2DStLEMZ5ic8Q-hO6dUzA4vbENBopjbfk377gU0BPXTMgO_V0lx3ZooxPS0S5Wy-0gpJGyoN0vLbc67SoEQxHFWYRf0htP9pMx95HA9yJm3yQWFE";
+
+#[test]
+fn an_rsa_key_under_2048_bits_is_named_unusable_not_a_forged_signature() {
+    // The signature is genuine: calling it invalid would send the user looking for another key.
+    let jwk = format!(r#"{{"kty":"RSA","n":"{WEAK_N}","e":"AQAB"}}"#);
+    for key in [pem(WEAK_PEM, "weak.pem").unwrap(), jwk_or_set(&jwk, "the weak JWK").unwrap()] {
+        let i = run(WEAK_RS256, 0, Some(key));
+        assert_eq!(i.verdict, Verdict::KeyMismatch, "{}", i.diagnosis);
+        assert!(i.diagnosis.contains("1024 bits") && i.diagnosis.contains("2048 to 8192"), "{}", i.diagnosis);
+    }
 }

@@ -60,7 +60,7 @@ impl Vault {
             else {
                 continue;
             };
-            if jsonwebtoken::crypto::verify(
+            if crate::inspect::crypto::verify(
                 &decoded.signature_b64,
                 decoded.signing_input.as_bytes(),
                 &candidate.key,
