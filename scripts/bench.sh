@@ -97,13 +97,14 @@ for alg in HS256 RS256 ES256; do
   jwt decode --ignore-exp --alg "$alg" "${j[@]}" "$tok" >/dev/null
   base=()
   [ -z "${BASELINE:-}" ] || base=(-n "baseline inspect $alg" "$BASELINE/keyden --data-dir $work/none-base inspect --at $at ${k[*]} $tok")
-  hyperfine -N --warmup 5 --runs 100 --export-json "$work/$alg.json" \
+  # Medians of 300: a run of ~1.5 ms is at the mercy of any other process; the mean follows the outliers.
+  hyperfine -N --warmup 10 --runs 300 --export-json "$work/$alg.json" \
     -n "keyden inspect $alg" "$root/target/release/keyden --data-dir $work/none inspect --at $at ${k[*]} $tok" \
     -n "jwt-cli decode $alg" "jwt decode --ignore-exp --alg $alg ${j[*]} $tok" "${base[@]}" | grep -E "Time|±|faster"
   python3 -c "
-import json;r=json.load(open('$work/$alg.json'))['results'];k,j=r[0]['mean'],r[1]['mean']
-print(f'$alg: keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli time ratio {k/j:.2f}', end='')
-print(f', baseline/jwt-cli {r[2][\"mean\"]/j:.2f}' if len(r) > 2 else '')"
+import json;r=json.load(open('$work/$alg.json'))['results'];k,j=r[0]['median'],r[1]['median']
+print(f'$alg (medians): keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli time ratio {k/j:.2f}', end='')
+print(f', baseline/jwt-cli {r[2][\"median\"]/j:.2f}' if len(r) > 2 else '')"
 done
 [ ! -e "$work/none" ] || { echo "inspect created a data directory for a decode" >&2; exit 1; }
 fi

@@ -26,6 +26,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// Add, list, show, edit, revoke and delete keys.
     #[command(subcommand)]
@@ -139,6 +140,7 @@ pub struct RunArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum EnvCommand {
     /// Store a .env's secrets in the vault and rewrite it with keyden:// references.
     ///
@@ -161,6 +163,7 @@ pub enum EnvCommand {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum KeysCommand {
     /// Store a new key; the value comes from stdin (or a hidden prompt on a terminal).
     Add(AddArgs),
@@ -232,6 +235,7 @@ pub enum RemoteKindArg {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum AccountsCommand {
     /// Add a provider account; its credentials are tried now (unless --no-verify) and kept in the keyring.
     #[command(subcommand)]
@@ -244,6 +248,7 @@ pub enum AccountsCommand {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum AddAccount {
     /// A Medusa v2 admin: email + password (--password-stdin), or a secret key (--secret-key-stdin).
     Medusa {
@@ -308,6 +313,7 @@ pub enum AddAccount {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum MinisCommand {
     /// Verify a user token with userTokenVerify: the token's clock and the API key's standing, side by side.
     Verify {
@@ -429,6 +435,7 @@ pub struct InspectArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum MintCommand {
     /// A Shopify session token, as App Bridge's idToken() would give one.
     Shopify {
