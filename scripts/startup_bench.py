@@ -147,7 +147,8 @@ if all(said.values()):
     print(f"{'(page said, ms)':<22}{a:>10.1f}{b:>10.1f}{a / b:>8.2f}   the pages' own reports, ahead of the screen")
 
 # Where the time goes: each step's median instant after exec, from the pages' traces.
-STEPS = ["navigation", "wasm-main", "list-asked", "list-answered", "frame", "screen"]
+# list-given: the first screenful was in the page already (first_screen), no request was sent for it.
+STEPS = ["navigation", "wasm-main", "list-given", "list-asked", "list-answered", "frame", "screen"]
 print("\nstart-up trace, ms after exec (medians; the page's clock):")
 print(f"{'':<16}" + "".join(f"{n:>10}" for n in APPS if TRACES[n]))
 for step in STEPS:

@@ -8,6 +8,7 @@ mod commands;
 mod display;
 mod env_files;
 mod error;
+mod first_screen;
 mod platform;
 mod reminders;
 mod remote;
@@ -86,12 +87,25 @@ handlers! {
     ScanFolder => env_files::scan_folder,
 }
 
+/// The window, as `tauri.conf.json` describes it (`create: false` there: it is made here), with the
+/// first screen given to the page before its scripts run.
+fn main_window(app: &tauri::AppHandle, first: first_screen::Pending) -> tauri::Result<()> {
+    let config = app.config().app.windows.iter().find(|w| w.label == "main").cloned().unwrap_or_default();
+    let mut window = tauri::WebviewWindowBuilder::from_config(app, &config)?;
+    if let Some(script) = first_screen::script(first) {
+        window = window.initialization_script(&script);
+    }
+    window.build().map(drop)
+}
+
 fn main() {
     #[cfg(target_os = "linux")]
     display::prepare();
     #[cfg(windows)]
     platform::require_webview();
     let data_dir = data_dir_arg();
+    let state = state::AppState::new(data_dir.clone());
+    let first = first_screen::start(state.clone());
     let mut builder = tauri::Builder::default();
     if platform::default_vault(&data_dir) {
         // Registered first, as the plugin asks: a second launch exits before doing anything else.
@@ -103,11 +117,12 @@ fn main() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
+            main_window(app.handle(), first)?;
             platform::after_setup(app.handle());
             Ok(())
         })
-        .manage(state::AppState::new(data_dir))
+        .manage(state)
         .invoke_handler(handlers())
         .run(tauri::generate_context!())
         .expect("Keyden failed to start its window");

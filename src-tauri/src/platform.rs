@@ -1,9 +1,7 @@
 //! Desktop behaviour around the window: one instance per vault (a second launch focuses the first
 //! window), the window's size and position remembered, a graceful exit on SIGTERM (session logout,
-//! `kill`) so that state is saved, and the vault opened in the background as soon as the app starts —
-//! never blocking the window from showing.
+//! `kill`) so that state is saved.
 
-use crate::state::AppState;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
@@ -37,22 +35,9 @@ pub fn save_and_exit(app: &AppHandle, code: i32) {
     app.exit(code);
 }
 
-/// Runs once the app is set up: opens the vault off the UI thread, so the first `list_keys` finds it
-/// ready (the page loads its wasm meanwhile), and exits gracefully on SIGTERM.
+/// Runs once the app is set up: exits gracefully on SIGTERM. (The vault is opened off the UI thread by
+/// `first_screen`, while the window is created.)
 pub fn after_setup(app: &AppHandle) {
-    let handle = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let state = handle.state::<AppState>();
-        // A failure is said to the user by the first command that needs the vault.
-        match state.keyden() {
-            Ok(keyden) => {
-                if let Err(e) = keyden.vault().await {
-                    tracing::warn!("vault not opened in the background: {e}");
-                }
-            }
-            Err(e) => tracing::warn!("vault not opened in the background: {}", e.0.message),
-        }
-    });
     #[cfg(unix)]
     {
         let handle = app.clone();

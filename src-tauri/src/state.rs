@@ -6,18 +6,20 @@ use keyden_core::{Config, Keyden};
 use keyden_protocol::SyncProgress;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
+/// Cloned handles share one core: `first_screen` opens it from `main`, before Tauri starts.
+#[derive(Clone)]
 pub struct AppState {
     /// The app's `--data-dir`; without it `KEYDEN_DATA_DIR`, else the OS app-data dir.
     explicit_dir: Option<PathBuf>,
-    keyden: OnceLock<Keyden>,
-    sync_progress: Mutex<HashMap<String, SyncProgress>>,
+    keyden: Arc<OnceLock<Keyden>>,
+    sync_progress: Arc<Mutex<HashMap<String, SyncProgress>>>,
 }
 
 impl AppState {
     pub fn new(explicit: Option<PathBuf>) -> Self {
-        AppState { explicit_dir: explicit, keyden: OnceLock::new(), sync_progress: Mutex::default() }
+        AppState { explicit_dir: explicit, keyden: Arc::default(), sync_progress: Arc::default() }
     }
 
     /// The core, on the data directory resolved (and created) on first use, as the CLI resolves it.

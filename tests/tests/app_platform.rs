@@ -243,3 +243,55 @@ fn without_a_display_the_app_says_so_and_exits_1() {
     assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
     assert!(!home.path().join("vault").exists(), "nothing was created before it gave up");
 }
+
+/// The page's start-up trace (`KEYDEN_STARTUP_PROBE`): each step's instant, by name.
+fn startup_trace(app: &App, within: Duration) -> std::collections::HashMap<String, f64> {
+    let deadline = Instant::now() + within;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match app.lines.recv_timeout(left) {
+            Ok(l) if l.contains("startup-trace") => {
+                return l
+                    .split_whitespace()
+                    .filter_map(|kv| kv.split_once('='))
+                    .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
+                    .collect();
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("no start-up trace within {within:?}");
+}
+
+#[test]
+#[ignore = "needs the release app and a display: run by scripts/test.sh"]
+fn the_first_screenful_is_in_the_page_before_it_asks_and_without_it_the_page_asks() {
+    let s = keyden_tests::Sandbox::new();
+    s.add("First screen key", &keyden_tests::unique_secret("first"), &[]);
+    let home = tempfile::tempdir().unwrap();
+    let data = s.path().to_str().unwrap();
+
+    // A vault that opens: the list is drawn from what the app gave the page; no request for it was
+    // sent before the first frame.
+    // Given all the time it takes: whether it is ready within the app's own bound is a matter of the
+    // machine's load, not of this test.
+    let mut app = App::launch_with(home.path(), &["--data-dir", data], &[("KEYDEN_FIRST_SCREEN_WAIT_MS", "60000")]);
+    let trace = startup_trace(&app, Duration::from_secs(90));
+    assert!(trace.contains_key("list-given"), "{trace:?}");
+    assert!(trace["list-given"] <= trace["frame"], "{trace:?}");
+    assert!(trace.get("list-asked").is_none_or(|asked| *asked >= trace["frame"]), "{trace:?}");
+    assert!(app.terminate().is_some_and(|s| s.success()));
+
+    // A data directory that cannot be opened (a file stands where it should be): the window still
+    // comes up, and the page asks, which is how the error reaches the user.
+    let blocked = home.path().join("not-a-dir");
+    std::fs::write(&blocked, b"x").unwrap();
+    let mut app = App::launch_with(
+        home.path(),
+        &["--data-dir", blocked.to_str().unwrap()],
+        &[("KEYDEN_FIRST_SCREEN_WAIT_MS", "60000")],
+    );
+    let trace = startup_trace(&app, Duration::from_secs(60));
+    assert!(!trace.contains_key("list-given") && trace.contains_key("list-answered"), "{trace:?}");
+    assert!(app.terminate().is_some_and(|s| s.success()));
+}

@@ -55,16 +55,22 @@ fn apply_theme(theme: Theme) {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    // The OS's theme from the first frame, before the saved setting has arrived.
-    use_state(|| apply_theme(Theme::System));
+    // The saved settings and theme from the first frame, when the app handed them to the page
+    // (first_screen); otherwise the OS's theme until they arrive.
+    let given = use_state(crate::first_screen::take_settings);
+    use_state(|| apply_theme(given.as_ref().map_or(Theme::System, |s| s.theme)));
     let screen = use_state(|| Screen::Keys);
-    let settings = use_state(Settings::default);
+    let settings = use_state(|| (*given).clone().unwrap_or_default());
     let toasts = use_reducer(Toasts::default);
     let toast_seq = use_mut_ref(|| 0u32);
 
     {
         let settings = settings.clone();
+        let given = given.is_some();
         use_effect_with((), move |_| {
+            if given {
+                return;
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(s) = ipc::invoke(GetSettings {}).await {
                     apply_theme(s.theme);

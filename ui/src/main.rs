@@ -4,6 +4,7 @@
 mod app;
 mod components;
 mod context;
+mod first_screen;
 mod hooks;
 mod ipc;
 mod screens;

@@ -319,6 +319,30 @@ pub struct KeyList {
     pub facets: Facets,
 }
 
+/// What the window's first frame shows: the settings and the first screenful of the key list, in the
+/// default order. The app prepares it while the window is being created and hands it to the page in
+/// an initialization script (as the global [`FIRST_SCREEN_GLOBAL`]), so the list is drawn with the
+/// page's first render instead of after a round trip through the IPC bridge. Metadata only, like every
+/// list reply: no secret value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FirstScreen {
+    pub settings: Settings,
+    pub list: KeyList,
+}
+
+/// The global the initialization script sets; the page reads it once and deletes it.
+pub const FIRST_SCREEN_GLOBAL: &str = "__KEYDEN_FIRST_SCREEN__";
+
+impl FirstScreen {
+    /// Keys in the first frame: a screenful. The rest follows right after that frame is painted.
+    pub const ROWS: u32 = 40;
+
+    /// The query of the first frame's list: the default one, a screenful long.
+    pub fn query() -> KeyQuery {
+        KeyQuery { limit: Some(Self::ROWS), ..KeyQuery::default() }
+    }
+}
+
 /// One step of the page's start-up, for the start-up bench's trace: which, and when (Unix epoch ms,
 /// the web process's clock, which is the machine's).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use crate::context::AppContext;
 use crate::ipc;
 use crate::screens::key_detail::KeyDetailPanel;
 use keyden_protocol::commands::*;
-use keyden_protocol::{ErrorReply, KeyList, KeyQuery, KeyRecord, Reminder};
+use keyden_protocol::{ErrorReply, FirstScreen, KeyList, KeyQuery, KeyRecord, Reminder};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -20,7 +20,7 @@ use yew::prelude::*;
 const PAGE: usize = 100;
 /// Keys asked for and rendered for the first paint: a screenful. The first page follows right after
 /// that frame, so the window shows its list as soon as what fits on screen is ready.
-const FIRST_PAINT_ROWS: usize = 40;
+const FIRST_PAINT_ROWS: usize = FirstScreen::ROWS as usize;
 
 /// The list for `query` (its first `wanted` keys), loaded again whenever the query, `reload` or
 /// `wanted` changes. Answers can arrive out of order while typing: only the newest request's lands.
@@ -30,12 +30,22 @@ fn use_key_list(
     reload: u32,
     wanted: usize,
 ) -> (UseStateHandle<Option<Rc<KeyList>>>, UseStateHandle<Option<ErrorReply>>) {
-    let list = use_state(|| None::<Rc<KeyList>>);
+    // The first screenful may already be in the page (first_screen): then the first render draws it and
+    // the first request is not sent. Every later one is.
+    let list = use_state(|| {
+        let first = crate::first_screen::take_list(&KeyQuery { limit: Some(wanted as u32), ..query.clone() })?;
+        crate::startup::mark("list-given");
+        Some(Rc::new(first))
+    });
+    let given = use_mut_ref(|| list.is_some());
     let error = use_state(|| None::<ErrorReply>);
     let latest = crate::hooks::use_latest();
     {
         let (list, error) = (list.clone(), error.clone());
         use_effect_with((query, reload, wanted), move |(q, _, wanted)| {
+            if std::mem::take(&mut *given.borrow_mut()) {
+                return;
+            }
             let q = KeyQuery { limit: Some(*wanted as u32), ..q.clone() };
             let ticket = latest.begin();
             wasm_bindgen_futures::spawn_local(async move {
