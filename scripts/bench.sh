@@ -31,6 +31,7 @@ root=$PWD
 runs=${RUNS:-5}
 export PATH="$root/ui/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
+command -v valgrind >/dev/null || { apt-get install -y -qq valgrind >/dev/null; }
 work=$(mktemp -d -t keyden-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
 
 echo "== building what is measured (release)"
@@ -105,6 +106,12 @@ for alg in HS256 RS256 ES256; do
 import json;r=json.load(open('$work/$alg.json'))['results'];k,j=r[0]['median'],r[1]['median']
 print(f'$alg (medians): keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli time ratio {k/j:.2f}', end='')
 print(f', baseline/jwt-cli {r[2][\"median\"]/j:.2f}' if len(r) > 2 else '')"
+  # The same two processes counted in instructions (callgrind, loader included): no noise, so a
+  # change of a few percent shows, where the times above move by more from run to run.
+  irs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'; }
+  ki=$(irs "$root/target/release/keyden" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok")
+  ji=$(irs jwt decode --ignore-exp --alg "$alg" "${j[@]}" "$tok")
+  python3 -c "print(f'$alg instructions: keyden {$ki/1e6:.2f} M, jwt-cli {$ji/1e6:.2f} M, ratio {$ki/$ji:.2f}')"
 done
 [ ! -e "$work/none" ] || { echo "inspect created a data directory for a decode" >&2; exit 1; }
 fi
