@@ -34,7 +34,7 @@ fn has_display(var: impl Fn(&str) -> Option<OsString>) -> bool {
 /// Without a DRM render node (virtual machines, remote desktops, Xvfb) WebKit's GL is Mesa's llvmpipe,
 /// a GPU emulated on the CPU: Skia's GPU painting then compiles shaders with LLVM and rasterises through
 /// the emulation. Measured here (`scripts/startup-bench.sh`, one build with and without), painting on
-/// the CPU directly put the key list on screen sooner and left the idle process tree ~40 MiB smaller
+/// the CPU directly put the key list on screen sooner and left the idle process tree ~48 MiB smaller
 /// (PSS). With a real GPU, WebKit's default stays.
 fn paint_on_cpu(user_chose: bool, dri: &Path) -> bool {
     !user_chose && !has_render_node(dri)

@@ -1,5 +1,8 @@
-//! The window's first frame, prepared while the window is created: the settings and the first
-//! screenful of keys, handed to the page in an initialization script (`FirstScreen` in the protocol).
+//! The window's first frame: the settings and the first screenful of keys, prepared from the top of
+//! `main` while GTK, WebKit and Tauri start, and handed to the page in an initialization script
+//! (`FirstScreen` in the protocol). A second launch that hands over to the first instance may open the
+//! vault briefly before it exits, as any `keyden` command would: recovery leaves a live process's
+//! pending changes alone.
 //!
 //! Why: the start-up trace showed the page asking for its list ~30 ms after its wasm started and the
 //! answer landing ~60 ms later, although the backend answers in a few ms — the web process was busy

@@ -119,7 +119,8 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             main_window(app.handle(), first)?;
-            platform::after_setup(app.handle());
+            #[cfg(unix)]
+            platform::exit_gracefully_on_sigterm(app.handle());
             Ok(())
         })
         .manage(state)

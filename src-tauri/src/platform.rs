@@ -35,28 +35,26 @@ pub fn save_and_exit(app: &AppHandle, code: i32) {
     app.exit(code);
 }
 
-/// Runs once the app is set up: exits gracefully on SIGTERM. (The vault is opened off the UI thread by
-/// `first_screen`, while the window is created.)
-pub fn after_setup(app: &AppHandle) {
-    #[cfg(unix)]
-    {
-        let handle = app.clone();
-        tauri::async_runtime::spawn(async move {
-            use tokio::signal::unix::{signal, SignalKind};
-            if let Ok(mut term) = signal(SignalKind::terminate()) {
-                if term.recv().await.is_some() {
-                    // On the main thread: the window-state plugin saves while holding its cache's
-                    // lock and asks the window (a round trip to the main thread), while the main
-                    // thread's resize and move handlers take that same lock. Saved from here, a
-                    // SIGTERM that lands during a resize deadlocked and the app never exited.
-                    let main = handle.clone();
-                    if handle.run_on_main_thread(move || save_and_exit(&main, 0)).is_err() {
-                        handle.exit(0);
-                    }
+/// A SIGTERM (session logout, `kill`) saves the window state and exits with 0. On Windows the session's
+/// end closes the window, which the window-state plugin already handles.
+#[cfg(unix)]
+pub fn exit_gracefully_on_sigterm(app: &AppHandle) {
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            if term.recv().await.is_some() {
+                // On the main thread: the window-state plugin saves while holding its cache's
+                // lock and asks the window (a round trip to the main thread), while the main
+                // thread's resize and move handlers take that same lock. Saved from here, a
+                // SIGTERM that lands during a resize deadlocked and the app never exited.
+                let main = handle.clone();
+                if handle.run_on_main_thread(move || save_and_exit(&main, 0)).is_err() {
+                    handle.exit(0);
                 }
             }
-        });
-    }
+        }
+    });
 }
 
 /// Windows draws the window with Microsoft Edge WebView2. Where its runtime is missing (an old

@@ -1,5 +1,6 @@
-//! The app's state: the core's front door, opened on first use rather than before the window shows
-//! (start-up does no I/O), and the progress of running syncs for the UI to poll.
+//! The app's state: the core's front door, opened on first use — `first_screen`'s, off the main thread,
+//! while the window is being made; a failure there waits for the page's first command to be said — and
+//! the progress of running syncs for the UI to poll.
 
 use crate::error::AppResult;
 use keyden_core::{Config, Keyden};
