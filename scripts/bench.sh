@@ -86,6 +86,8 @@ at=$(python3 -c "import json;print(json.load(open('$fx'))['at'])")
 field() { python3 -c "import json,sys;c=[c for c in json.load(open('$fx'))['cases'] if c['alg']=='$1'][0];sys.stdout.write(c.get('$2',''))"; }
 field HS256 secret_b64 | base64 -d > "$work/hs.key"
 field RS256 public_pem > "$work/rs.pem"; field ES256 public_pem > "$work/es.pem"
+# Instructions a process runs, loader included (callgrind).
+irs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'; }
 for alg in HS256 RS256 ES256; do
   tok=$(field $alg token)
   case $alg in
@@ -108,7 +110,6 @@ print(f'$alg (medians): keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli 
 print(f', baseline/jwt-cli {r[2][\"median\"]/j:.2f}' if len(r) > 2 else '')"
   # The same two processes counted in instructions (callgrind, loader included): no noise, so a
   # change of a few percent shows, where the times above move by more from run to run.
-  irs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'; }
   ki=$(irs "$root/target/release/keyden" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok")
   ji=$(irs jwt decode --ignore-exp --alg "$alg" "${j[@]}" "$tok")
   python3 -c "print(f'$alg instructions: keyden {$ki/1e6:.2f} M, jwt-cli {$ji/1e6:.2f} M, ratio {$ki/$ji:.2f}')"

@@ -51,52 +51,59 @@ pub fn sign_hs256<T: serde::Serialize>(secret: &[u8], claims: &T) -> Result<Stri
     jsonwebtoken::encode(&jsonwebtoken::Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret))
 }
 
+/// The HMAC behind an `HS*` algorithm.
+fn hmac_for(alg: Algorithm) -> Option<hmac::Algorithm> {
+    match alg {
+        Algorithm::HS256 => Some(hmac::HMAC_SHA256),
+        Algorithm::HS384 => Some(hmac::HMAC_SHA384),
+        Algorithm::HS512 => Some(hmac::HMAC_SHA512),
+        _ => None,
+    }
+}
+
+/// `ring`'s parameters for an `RS*` or `PS*` algorithm.
+fn rsa_for(alg: Algorithm) -> Option<&'static sig::RsaParameters> {
+    match alg {
+        Algorithm::RS256 => Some(&sig::RSA_PKCS1_2048_8192_SHA256),
+        Algorithm::RS384 => Some(&sig::RSA_PKCS1_2048_8192_SHA384),
+        Algorithm::RS512 => Some(&sig::RSA_PKCS1_2048_8192_SHA512),
+        Algorithm::PS256 => Some(&sig::RSA_PSS_2048_8192_SHA256),
+        Algorithm::PS384 => Some(&sig::RSA_PSS_2048_8192_SHA384),
+        Algorithm::PS512 => Some(&sig::RSA_PSS_2048_8192_SHA512),
+        _ => None,
+    }
+}
+
 fn new_signer(alg: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>, Error> {
-    let hmac_alg = match alg {
-        Algorithm::HS256 => hmac::HMAC_SHA256,
-        Algorithm::HS384 => hmac::HMAC_SHA384,
-        Algorithm::HS512 => hmac::HMAC_SHA512,
-        // Keyden never signs with a private key.
-        _ => return Err(ErrorKind::InvalidAlgorithm.into()),
-    };
+    // Keyden never signs with a private key.
+    let hmac_alg = hmac_for(*alg).ok_or(ErrorKind::InvalidAlgorithm)?;
     Ok(Box::new(HmacSigner { alg: *alg, key: hmac::Key::new(hmac_alg, key.try_get_hmac_secret()?) }))
 }
 
 fn new_verifier(alg: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerifier>, Error> {
     use AlgorithmFamily as F;
     let want = |family: F| if key.family() == family { Ok(()) } else { Err(Error::from(ErrorKind::InvalidKeyFormat)) };
-    let check: Check = match alg {
-        Algorithm::HS256 => Check::Hmac(hmac::Key::new(hmac::HMAC_SHA256, key.try_get_hmac_secret()?)),
-        Algorithm::HS384 => Check::Hmac(hmac::Key::new(hmac::HMAC_SHA384, key.try_get_hmac_secret()?)),
-        Algorithm::HS512 => Check::Hmac(hmac::Key::new(hmac::HMAC_SHA512, key.try_get_hmac_secret()?)),
-        Algorithm::RS256
-        | Algorithm::RS384
-        | Algorithm::RS512
-        | Algorithm::PS256
-        | Algorithm::PS384
-        | Algorithm::PS512 => {
-            want(F::Rsa)?;
-            let bits = rsa_modulus_bits(key)?;
-            if !RSA_BITS.contains(&bits) {
-                return Err(ErrorKind::InvalidRsaKey(format!(
-                    "the key has {bits} bits; RSA signatures are checked with keys of {} to {} bits",
-                    RSA_BITS.start(),
-                    RSA_BITS.end()
-                ))
-                .into());
-            }
-            Check::Rsa(match alg {
-                Algorithm::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-                Algorithm::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-                Algorithm::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-                Algorithm::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
-                Algorithm::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
-                _ => &sig::RSA_PSS_2048_8192_SHA512,
-            })
+    let check = if let Some(h) = hmac_for(*alg) {
+        Check::Hmac(hmac::Key::new(h, key.try_get_hmac_secret()?))
+    } else if let Some(params) = rsa_for(*alg) {
+        want(F::Rsa)?;
+        let bits = rsa_modulus_bits(key)?;
+        if !RSA_BITS.contains(&bits) {
+            return Err(ErrorKind::InvalidRsaKey(format!(
+                "the key has {bits} bits; RSA signatures are checked with keys of {} to {} bits",
+                RSA_BITS.start(),
+                RSA_BITS.end()
+            ))
+            .into());
         }
-        Algorithm::ES256 => want(F::Ec).map(|_| Check::Raw(&sig::ECDSA_P256_SHA256_FIXED))?,
-        Algorithm::ES384 => want(F::Ec).map(|_| Check::Raw(&sig::ECDSA_P384_SHA384_FIXED))?,
-        Algorithm::EdDSA => want(F::Ed).map(|_| Check::Raw(&sig::ED25519))?,
+        Check::Rsa(params)
+    } else {
+        match alg {
+            Algorithm::ES256 => want(F::Ec).map(|_| Check::Raw(&sig::ECDSA_P256_SHA256_FIXED))?,
+            Algorithm::ES384 => want(F::Ec).map(|_| Check::Raw(&sig::ECDSA_P384_SHA384_FIXED))?,
+            Algorithm::EdDSA => want(F::Ed).map(|_| Check::Raw(&sig::ED25519))?,
+            _ => return Err(ErrorKind::InvalidAlgorithm.into()),
+        }
     };
     Ok(Box::new(RingVerifier { alg: *alg, key: key.clone(), check }))
 }
