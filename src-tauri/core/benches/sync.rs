@@ -53,7 +53,7 @@ async fn bulk_insert(rows: usize) -> Duration {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("floor.sqlite3").display());
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    sqlx::migrate!("../../migrations").run(&pool).await.unwrap();
+    keyden_core::store::migrator().run(&pool).await.unwrap();
     let t = Instant::now();
     let mut tx = pool.begin().await.unwrap();
     sqlx::query("INSERT INTO keys_search_deferred (since) VALUES (0)").execute(&mut *tx).await.unwrap();

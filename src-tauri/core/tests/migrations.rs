@@ -92,3 +92,29 @@ async fn keys_stored_before_the_search_index_are_found_through_it() {
         .unwrap();
     assert_eq!(indexed, 1, "the rows already there were indexed, not only new ones");
 }
+
+/// The migrations embedded by `build.rs` are what sqlx reads from the directory: every file, the same
+/// versions, descriptions, SQL checksums and transaction mode. A database migrated by an earlier
+/// release (built with sqlx's `migrate!`) then counts as up to date, and a new file cannot be missed.
+#[tokio::test]
+async fn the_embedded_migrations_are_the_directory_as_sqlx_reads_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    let from_disk = Migrator::new(dir.as_path()).await.unwrap();
+    let embedded = keyden_core::store::migrator();
+    let summary = |m: &Migrator| {
+        m.iter()
+            .map(|x| (x.version, x.description.to_string(), x.checksum.to_vec(), x.no_tx, x.migration_type))
+            .collect::<Vec<_>>()
+    };
+    assert!(from_disk.iter().count() >= 10, "the directory was read");
+    assert_eq!(summary(&embedded), summary(&from_disk));
+
+    // And a database that sqlx's directory migrator set up is accepted as it is.
+    let db = tempfile::tempdir().unwrap();
+    let db_path = db.path().join("keyden.sqlite3");
+    let options = SqliteConnectOptions::new().filename(&db_path).create_if_missing(true);
+    let pool = SqlitePool::connect_with(options).await.unwrap();
+    from_disk.run(&pool).await.unwrap();
+    pool.close().await;
+    Database::open(&db_path).await.expect("the embedded migrator agrees with what is recorded");
+}

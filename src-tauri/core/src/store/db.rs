@@ -2,6 +2,7 @@
 //! "database is locked", and the embedded migrations.
 
 use super::StoreError;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
@@ -32,7 +33,7 @@ impl Database {
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        sqlx::migrate!("../../migrations").run(&pool).await?;
+        migrator().run(&pool).await?;
         drop(lock);
         Ok(Database { pool, path: path.to_path_buf() })
     }
@@ -51,6 +52,23 @@ impl Database {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// `migrations/*.sql` as (version, description, SQL), in order; listed by `build.rs`.
+const MIGRATIONS: &[(i64, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+/// The embedded migrations, as sqlx's `migrate!` would make them: the same versions and checksums, so
+/// a database either one migrated is up to date for the other.
+pub fn migrator() -> Migrator {
+    let migrations = MIGRATIONS
+        .iter()
+        .map(|&(version, description, sql)| {
+            // sqlx's own rule for a migration that must run outside a transaction.
+            let no_tx = sql.starts_with("-- no-transaction");
+            Migration::new(version, description.into(), MigrationType::Simple, sql.into(), no_tx)
+        })
+        .collect::<Vec<_>>();
+    Migrator { migrations: migrations.into(), ..Migrator::DEFAULT }
 }
 
 /// The database file exists and is its owner's alone, whatever the umask, before SQLite opens it:
