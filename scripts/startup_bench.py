@@ -148,7 +148,8 @@ if all(said.values()):
 
 # Where the time goes: each step's median instant after exec, from the pages' traces.
 # list-given: the first screenful was in the page already (first_screen), no request was sent for it.
-STEPS = ["navigation", "wasm-main", "list-given", "list-asked", "list-answered", "frame", "screen"]
+# in-dom: Yew's render of it is done; from there to the frame is the browser's style, layout and paint.
+STEPS = ["navigation", "wasm-main", "list-given", "list-asked", "list-answered", "in-dom", "frame", "screen"]
 print("\nstart-up trace, ms after exec (medians; the page's clock):")
 print(f"{'':<16}" + "".join(f"{n:>10}" for n in APPS if TRACES[n]))
 for step in STEPS:

@@ -334,8 +334,10 @@ pub struct FirstScreen {
 pub const FIRST_SCREEN_GLOBAL: &str = "__KEYDEN_FIRST_SCREEN__";
 
 impl FirstScreen {
-    /// Keys in the first frame: a screenful. The rest follows right after that frame is painted.
-    pub const ROWS: u32 = 40;
+    /// Keys in the first frame: a screenful. A row is 56 px high, so 24 fill a window about 1,500 px
+    /// tall (the default window shows 10). The rest follows right after that frame is painted: every
+    /// row more in the first frame is more of Yew's render, style and layout before anything shows.
+    pub const ROWS: u32 = 24;
 
     /// The query of the first frame's list: the default one, a screenful long.
     pub fn query() -> KeyQuery {

@@ -290,6 +290,8 @@ fn mark_first_paint(then: impl FnOnce() + 'static) {
         then();
         return;
     }
+    // Yew's render is done: what follows until the frame is the browser's style, layout and paint.
+    crate::startup::mark("in-dom");
     let painted = wasm_bindgen::closure::Closure::once_into_js(move || {
         let _ = body.dataset().set("ready", "list");
         crate::startup::mark("frame");
