@@ -125,8 +125,13 @@ fn main() {
         })
         .manage(state)
         .invoke_handler(handlers())
-        .run(tauri::generate_context!())
-        .expect("Keyden failed to start its window");
+        .build(tauri::generate_context!())
+        .expect("Keyden failed to start its window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                platform::close_vault(app);
+            }
+        });
 }
 
 #[cfg(test)]

@@ -23,6 +23,11 @@ impl AppState {
         AppState { explicit_dir: explicit, keyden: Arc::default(), sync_progress: Arc::default() }
     }
 
+    /// The core, if something opened it.
+    pub fn opened(&self) -> Option<&Keyden> {
+        self.keyden.get()
+    }
+
     /// The core, on the data directory resolved (and created) on first use, as the CLI resolves it.
     pub fn keyden(&self) -> AppResult<&Keyden> {
         if let Some(k) = self.keyden.get() {

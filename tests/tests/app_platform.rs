@@ -295,3 +295,30 @@ fn the_first_screenful_is_in_the_page_before_it_asks_and_without_it_the_page_ask
     assert!(!trace.contains_key("list-given") && trace.contains_key("list-answered"), "{trace:?}");
     assert!(app.terminate().is_some_and(|s| s.success()));
 }
+
+#[test]
+#[ignore = "needs the release app and a display: run by scripts/test.sh"]
+fn the_app_folds_the_wal_into_the_database_when_it_ends() {
+    let s = keyden_tests::Sandbox::new();
+    s.add("WAL key", &keyden_tests::unique_secret("wal"), &[]);
+    let db = s.path().join("keyden.sqlite3");
+    let wal = s.path().join("keyden.sqlite3-wal");
+    // A write left in the WAL, as a process that ended without closing its database leaves it.
+    let script = "import os, sqlite3, sys\n\
+                  c = sqlite3.connect(sys.argv[1])\n\
+                  c.execute(\"UPDATE keys SET notes = 'left in the WAL'\")\n\
+                  c.commit()\n\
+                  os._exit(0)";
+    let status = Command::new("python3").args(["-c", script]).arg(&db).status().unwrap();
+    assert!(status.success());
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert!(wal_len() > 0, "the write is in the WAL, not yet in the database");
+
+    let home = tempfile::tempdir().unwrap();
+    let mut app = App::launch(home.path(), &["--data-dir", s.path().to_str().unwrap()]);
+    assert!(app.painted(Duration::from_secs(90)), "the app painted its list");
+    assert!(app.terminate().is_some_and(|s| s.success()));
+    assert_eq!(wal_len(), 0, "the app's database was closed as it ended, its WAL folded in");
+    let shown = s.run(&["keys", "show", "WAL key"]);
+    assert!(shown.stdout.contains("left in the WAL"), "nothing was lost: {}", shown.stdout);
+}
