@@ -21,10 +21,6 @@ export KEYDEN=${KEYDEN_APP:-$PWD/target/release/keyden-app} HELLO=${HELLO_APP:-$
 WORK=$(mktemp -d); export WORK FBDIR=$WORK/fb; trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$FBDIR"
 cargo run -q --release -p keyden-core --example seed -- "$WORK/1k" 1000 >/dev/null
-# The seeder leaves a 4 MB WAL beside a 0.9 MB database. Folded into the database, as the baseline's
-# copy is (sqlite3 checkpoints on close): otherwise every Keyden launch, and only Keyden's, reads the
-# whole WAL to rebuild its index before the first query.
-sqlite3 "$WORK/1k/keyden.sqlite3" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 if [ -n "${BASELINE_APP:-}" ]; then
   scripts/baseline-copy.sh "$WORK/1k" "$WORK/1k-base"
 fi
