@@ -20,6 +20,8 @@
 # `keyden-app` (e.g. a worktree's target/release); the process benchmarks then run it side by side
 # with this build, on its own copy of the same seeded data (the schema it knows).
 #   BASELINE=/tmp/base/target/release scripts/bench.sh
+# A build from after the Linux CLI went static keeps it elsewhere (scripts/build-cli.sh): BASELINE_CLI
+# names it, e.g. BASELINE_CLI=/tmp/base/target/x86_64-unknown-linux-musl/release/keyden.
 #
 # Sections (all by default, or those named): search startup inspect get signer sync team keyring env sizes
 #   scripts/bench.sh search startup inspect get signer sizes
@@ -34,8 +36,8 @@ command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null
 command -v valgrind >/dev/null || { apt-get install -y -qq valgrind >/dev/null; }
 work=$(mktemp -d -t keyden-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
 
-echo "== building what is measured (release)"
-cargo build -q --release -p keyden-cli
+echo "== building what is measured (release; the CLI as it ships: scripts/build-cli.sh)"
+cli=$(scripts/build-cli.sh)
 # The app only for the sections that run it, and only when its sources changed since the last build
 # here: `tauri build` reruns trunk, and the fresh ui/dist re-links the LTO app (~4 minutes) every time.
 if want startup || want sizes; then
@@ -50,19 +52,21 @@ if want startup || want sizes; then
   fi
 fi
 
+base_cli=${BASELINE_CLI:-${BASELINE:+$BASELINE/keyden}}
+
 if want search; then
 echo "== seeding"
 cargo run -q --release -p keyden-core --example seed -- "$work/10k" 10000
 
 base=()
-if [ -n "${BASELINE:-}" ]; then
+if [ -n "$base_cli" ]; then
   scripts/baseline-copy.sh "$work/10k" "$work/10k-base"
-  base=(-n "baseline keys list --search" "$BASELINE/keyden --data-dir $work/10k-base --json keys list --search 'stripe prod'")
+  base=(-n "baseline keys list --search" "$base_cli --data-dir $work/10k-base --json keys list --search 'stripe prod'")
 fi
 
 echo; echo "== keys list --search over 10,000 keys (process), floor: sqlite3 shell, same scan"
 hyperfine -N --warmup 3 --runs 30 \
-  -n "keyden keys list --search" "$root/target/release/keyden --data-dir $work/10k --json keys list --search 'stripe prod'" \
+  -n "keyden keys list --search" "$cli --data-dir $work/10k --json keys list --search 'stripe prod'" \
   "${base[@]}" \
   -n "floor: sqlite3 instr scan" "sqlite3 $work/10k/keyden.sqlite3 \"SELECT * FROM keys WHERE instr(lower(title), 'stripe prod') > 0 ORDER BY title\""
 
@@ -96,13 +100,13 @@ for alg in HS256 RS256 ES256; do
     ES256) k=(--key-file "$work/es.pem"); j=(--secret "@$work/es.pem");;
   esac
   # Both must accept the token, or the comparison means nothing.
-  "$root/target/release/keyden" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok" >/dev/null
+  "$cli" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok" >/dev/null
   jwt decode --ignore-exp --alg "$alg" "${j[@]}" "$tok" >/dev/null
   base=()
-  [ -z "${BASELINE:-}" ] || base=(-n "baseline inspect $alg" "$BASELINE/keyden --data-dir $work/none-base inspect --at $at ${k[*]} $tok")
+  [ -z "$base_cli" ] || base=(-n "baseline inspect $alg" "$base_cli --data-dir $work/none-base inspect --at $at ${k[*]} $tok")
   # Medians of 300: a run of ~1.5 ms is at the mercy of any other process; the mean follows the outliers.
   hyperfine -N --warmup 10 --runs 300 --export-json "$work/$alg.json" \
-    -n "keyden inspect $alg" "$root/target/release/keyden --data-dir $work/none inspect --at $at ${k[*]} $tok" \
+    -n "keyden inspect $alg" "$cli --data-dir $work/none inspect --at $at ${k[*]} $tok" \
     -n "jwt-cli decode $alg" "jwt decode --ignore-exp --alg $alg ${j[*]} $tok" "${base[@]}" | grep -E "Time|±|faster"
   python3 -c "
 import json;r=json.load(open('$work/$alg.json'))['results'];k,j=r[0]['median'],r[1]['median']
@@ -110,7 +114,7 @@ print(f'$alg (medians): keyden {1/k:.0f}/s, jwt-cli {1/j:.0f}/s, keyden/jwt-cli 
 print(f', baseline/jwt-cli {r[2][\"median\"]/j:.2f}' if len(r) > 2 else '')"
   # The same two processes counted in instructions (callgrind, loader included): no noise, so a
   # change of a few percent shows, where the times above move by more from run to run.
-  ki=$(irs "$root/target/release/keyden" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok")
+  ki=$(irs "$cli" --data-dir "$work/none" inspect --at "$at" "${k[@]}" "$tok")
   ji=$(irs jwt decode --ignore-exp --alg "$alg" "${j[@]}" "$tok")
   python3 -c "print(f'$alg instructions: keyden {$ki/1e6:.2f} M, jwt-cli {$ji/1e6:.2f} M, ratio {$ki/$ji:.2f}')"
 done
@@ -119,7 +123,7 @@ fi
 
 if want get; then
 echo; echo "== keyden get KEY as a process, floor: secret-tool lookup of the same entry (real Secret Service)"
-BASELINE=${BASELINE:-} K="$root/target/release/keyden" D="$work/get" scripts/with-keyring.sh bash -c '
+BASELINE=$base_cli K="$cli" D="$work/get" scripts/with-keyring.sh bash -c '
   set -euo pipefail
   printf "sk_bench_%s" "$RANDOM$RANDOM$RANDOM" | $K --data-dir $D keys add --title "Bench key" --secret-stdin >/dev/null
   id=$($K --data-dir $D --json keys list | python3 -c "import json,sys;print(json.load(sys.stdin)[0][\"id\"])")
@@ -128,7 +132,7 @@ BASELINE=${BASELINE:-} K="$root/target/release/keyden" D="$work/get" scripts/wit
   base=()
   if [ -n "$BASELINE" ]; then
     scripts/baseline-copy.sh "$D" "$D-base"
-    base=(-n "baseline get" "$BASELINE/keyden --data-dir $D-base get $id")
+    base=(-n "baseline get" "$BASELINE --data-dir $D-base get $id")
   fi
   hyperfine -N --warmup 5 --runs 60 --export-json "$D.json" -n "keyden get" "$K --data-dir $D get $id" \
     -n "floor: secret-tool lookup" "secret-tool lookup service keyden username $id" "${base[@]}" | grep -E "Time|±|faster"
@@ -152,7 +156,7 @@ fi
 if want team; then
 echo; echo "== team vault: sync of 10,000 entries from a real OpenBao dev server, floor: a bare HTTP client"
 bao=$(tests/openbao/setup.sh)
-KEYDEN_BIN=$root/target/release/keyden KEYDEN_BAO_BIN=$bao RUNS=$(( runs < 3 ? runs : 3 )) \
+KEYDEN_BIN=$cli KEYDEN_BAO_BIN=$bao RUNS=$(( runs < 3 ? runs : 3 )) \
   scripts/with-keyring.sh cargo bench -q -p keyden-core --bench team_sync 2>&1 | grep -vE "dbus-daemon|^(running|test result|$)"
 fi
 
@@ -163,14 +167,14 @@ fi
 
 if want env; then
 echo; echo "== secrets where code runs: run, masking, scan, env import"
-RUNS=30 scripts/env-bench.sh
+KEYDEN_BIN=$cli RUNS=30 scripts/env-bench.sh
 fi
 
 if want sizes; then
 echo; echo "== sizes (the .deb as repacked by scripts/repack-deb.sh after a tauri build)"
-ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm ui/dist/*.wasm 2>/dev/null \
+ls -l target/release/keyden-app "$cli" target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm ui/dist/*.wasm 2>/dev/null \
   | awk '{printf "%-70s %8.2f MiB\n", $9, $5/1048576}' || true
 if [ -n "${BASELINE:-}" ]; then
-  ls -l "$BASELINE/keyden-app" "$BASELINE/keyden" "$BASELINE"/bundle/deb/*.deb 2>/dev/null | awk '{printf "baseline %-61s %8.2f MiB\n", $9, $5/1048576}' || true
+  ls -l "$BASELINE/keyden-app" "$base_cli" "$BASELINE"/bundle/deb/*.deb 2>/dev/null | awk '{printf "baseline %-61s %8.2f MiB\n", $9, $5/1048576}' || true
 fi
 fi

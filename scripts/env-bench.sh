@@ -18,8 +18,8 @@ for tool in hyperfine rg; do
   pkg=$tool; [ $tool = rg ] && pkg=ripgrep
   command -v $tool >/dev/null || $SUDO apt-get install -y -qq --no-install-recommends $pkg >/dev/null
 done
-[ -x target/release/keyden ] || cargo build -q --release -p keyden-cli
-keyden=$root/target/release/keyden
+# The CLI as it ships (scripts/build-cli.sh), or KEYDEN_BIN: another build of it.
+keyden=${KEYDEN_BIN:-$(scripts/build-cli.sh)}
 w=$(mktemp -d -t keyden-envbench.XXXXXX); trap 'rm -rf "$w"' EXIT
 
 python3 - "$w" <<'EOF'

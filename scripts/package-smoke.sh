@@ -38,6 +38,14 @@ $SUDO apt-get install -y -qq "./$deb" >/dev/null
 trap '$SUDO apt-get remove -y -qq keyden >/dev/null 2>&1 || true' EXIT
 [ "$(command -v keyden)" = /usr/bin/keyden ] || fail "keyden is not /usr/bin/keyden"
 keyden --version
+# The CLI is the static musl build (scripts/build-cli.sh), and static without giving up hardening: a
+# position-independent executable (ASLR), no interpreter, read-only relocations bound at start.
+headers=$(readelf -lhd /usr/bin/keyden)
+grep -q 'Type: *DYN' <<<"$headers" || fail "/usr/bin/keyden is not position-independent"
+! grep -q 'INTERP' <<<"$headers" || fail "/usr/bin/keyden is dynamically linked (it ships static)"
+! grep -q '(NEEDED)' <<<"$headers" || fail "/usr/bin/keyden needs shared libraries (it ships static)"
+grep -q 'GNU_RELRO' <<<"$headers" || fail "/usr/bin/keyden has no RELRO segment"
+grep -q 'BIND_NOW' <<<"$headers" || fail "/usr/bin/keyden is not bound now (full RELRO)"
 grep -q '^Exec=keyden-app' /usr/share/applications/Keyden.desktop || fail "the desktop entry does not start keyden-app"
 # The man page renders, and bash completes the new commands from the installed script.
 man -l /usr/share/man/man1/keyden-run.1 2>/dev/null | grep -q "no.*masking" || fail "man keyden-run does not render"

@@ -16,7 +16,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 APT_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev patchelf pkg-config
   libdbus-1-dev rpm xvfb xauth imagemagick xdotool webkit2gtk-driver gnome-keyring dbus-x11
-  libsecret-tools sqlite3 xclip postgresql python3-venv gcc-mingw-w64-x86-64)
+  libsecret-tools sqlite3 xclip postgresql python3-venv gcc-mingw-w64-x86-64 musl-tools)
 # The Windows build's tests run under Wine: installed as tried here, with its recommended libraries.
 APT_WITH_RECOMMENDS=(wine64)
 missing_of() {
@@ -43,8 +43,9 @@ fi
 # The toolchain CI and the release workflow use; another one here is reported, not replaced.
 rustc --version | grep -q "^rustc $RUST_VERSION " || log "note: rustc is $(rustc --version), the pinned one is $RUST_VERSION"
 
-# The UI's wasm; the Windows cross-build (tested under Wine); macOS, type-checked only.
-for target in wasm32-unknown-unknown x86_64-pc-windows-gnu aarch64-apple-darwin x86_64-apple-darwin; do
+# The UI's wasm; the shipped Linux CLI, static with musl (scripts/build-cli.sh; musl-tools compiles its
+# C); the Windows cross-build (tested under Wine); macOS, type-checked only.
+for target in wasm32-unknown-unknown x86_64-unknown-linux-musl x86_64-pc-windows-gnu aarch64-apple-darwin x86_64-apple-darwin; do
   rustup target list --installed | grep -qx "$target" || { log "rustup target add $target"; rustup target add "$target"; }
 done
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt

@@ -49,11 +49,11 @@ TAURI_CONFIG='{"bundle":{"resources":null}}' cargo clippy --locked --target x86_
 step "macOS: every crate type-checked and linted for aarch64- and x86_64-apple-darwin (no Apple SDK: see the script)"
 scripts/macos-check.sh
 
-step "release build: app, CLI, .deb and .rpm; the bare bench app"
+step "release build: app, CLI (static, musl), .deb and .rpm; the bare bench app"
 tauri build --bundles deb,rpm
 scripts/repack-deb.sh target/release/bundle/deb/*.deb
 (cd tests/bench-hello && tauri build --no-bundle)
-ls -l target/release/keyden-app target/release/keyden target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+ls -l target/release/keyden-app "$(scripts/build-cli.sh)" target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 
 step "Windows: keyden.exe, keyden-app.exe cross-built; the CLI's black-box suites under Wine (a fresh prefix)"
 scripts/windows.sh
@@ -61,6 +61,9 @@ scripts/windows.sh
 step "install the .deb, smoke-test the installed CLI and app, remove it"
 rm -rf tests/artifacts
 scripts/package-smoke.sh
+
+step "the shipped CLI (static, musl) under the CLI's black-box suites"
+scripts/shipped-cli.sh
 
 step "unit, story and black-box CLI tests (real SQLite, real Secret Service, Xvfb clipboard)"
 cargo build --locked -p keyden-cli --features test-hooks

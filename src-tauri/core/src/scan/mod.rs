@@ -120,10 +120,12 @@ pub fn scan_paths(index: &SecretIndex, paths: &[PathBuf]) -> Result<ScanReport, 
     let report = std::sync::Mutex::new(ScanReport::default());
     walk.build_parallel().run(|| {
         let report = &report;
+        // One read buffer per walker thread, reused for every file it scans.
+        let mut buf = Vec::new();
         Box::new(move |entry| {
             let mut local = ScanReport::default();
             match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => scan_file(index, e.path(), &mut local),
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => scan_file(index, e.path(), &mut buf, &mut local),
                 Ok(_) => return ignore::WalkState::Continue,
                 Err(_) => local.files_skipped += 1,
             }
@@ -140,9 +142,9 @@ pub fn scan_paths(index: &SecretIndex, paths: &[PathBuf]) -> Result<ScanReport, 
     Ok(report)
 }
 
-fn scan_file(index: &SecretIndex, path: &Path, report: &mut ScanReport) {
-    match files::read_bounded(path, MAX_SCANNED_FILE_BYTES) {
-        Ok(bytes) => scan_blob(index, &path.display().to_string(), &bytes, report),
+fn scan_file(index: &SecretIndex, path: &Path, buf: &mut Vec<u8>, report: &mut ScanReport) {
+    match files::read_bounded_into(path, MAX_SCANNED_FILE_BYTES, buf) {
+        Ok(()) => scan_blob(index, &path.display().to_string(), buf, report),
         // Unreadable or vanished files are not findings; large ones are counted.
         Err(_) => report.files_skipped += 1,
     }
