@@ -165,4 +165,11 @@ impl Keyden {
             vault.close().await;
         }
     }
+
+    /// Closes the database, its WAL folded in however small: as the app ends.
+    pub async fn close_folding_all(&self) {
+        if let Some(vault) = self.vault.get() {
+            vault.close_folding_all().await;
+        }
+    }
 }

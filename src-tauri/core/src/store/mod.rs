@@ -13,7 +13,7 @@ mod team;
 pub use accounts::{AccountRow, AccountRows};
 pub use audit::AuditLog;
 pub use checks::CheckRows;
-pub use db::{migrator, Database};
+pub use db::{migrator, Database, FOLD_FROM};
 pub use inspections::{HistoryRows, JwksCache};
 pub use keys::{Inserted, KeyRow, KeyRows, Pending};
 pub use mirror::{Mirror, MirrorCounts, MirrorKey};

@@ -122,6 +122,11 @@ impl Vault {
         self.db.close().await;
     }
 
+    /// [`close`](Self::close), folding even a small WAL into the database (see `Database`).
+    pub async fn close_folding_all(&self) {
+        self.db.close_folding_all().await;
+    }
+
     pub fn now(&self) -> i64 {
         self.clock.now()
     }
