@@ -75,8 +75,8 @@ async fn dispatch(command: Command, keyden: &Keyden, json: bool) -> Result<(), F
             print(&key, format!("Added '{}' ({}), {}.\n", key.title, key.id, key.redacted));
         }
         Command::Keys(KeysCommand::List(l)) => {
-            let list = keyden.list_keys(&query(l)).await?;
-            print(&list.keys, output::key_table(&list.keys, list.now, soon));
+            let keys = keyden.matching_keys(&query(l)).await?;
+            print(&keys, output::key_table(&keys, now, soon));
         }
         Command::Keys(KeysCommand::Show { key }) => {
             let detail = keyden.key_detail(&key).await?;

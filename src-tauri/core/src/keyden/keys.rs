@@ -18,6 +18,11 @@ impl Keyden {
         self.vault().await?.list(query).await
     }
 
+    /// The keys a query matches, without the total and filter menus of [`list_keys`](Self::list_keys).
+    pub async fn matching_keys(&self, query: &KeyQuery) -> Result<Vec<KeyRecord>, VaultError> {
+        self.vault().await?.keys(query).await
+    }
+
     pub async fn key_detail(&self, name: &str) -> Result<KeyDetail, VaultError> {
         self.vault().await?.detail(name).await
     }

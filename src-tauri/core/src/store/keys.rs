@@ -9,14 +9,26 @@ use serde::Deserialize;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite};
 
+/// A key record's columns, in the order of [`Raw`]'s first fields (a macro, so that both column lists
+/// below are literals built from one list).
+macro_rules! record_columns {
+    () => {
+        "id, title, provider, account, environment, owner, kind, redacted, status, created_at, revoked_at, \
+         expires_at, last_verified_at, remote_id, notes, remote_state, synced_at, has_secret, last_checked_at, \
+         last_check, probe_url, probe_header, team_account, team_key, team_version, shared_by"
+    };
+}
+
 /// A key row's columns, in the order of [`Raw`]'s fields: SQLite hands each row over as one JSON array
 /// of them, and a page of rows as one array of arrays. sqlx passes every row from its database
 /// thread to the caller as a message, a thread wake-up each on a busy machine: one value per page was
 /// most of the search's time saved (bench `list_search`).
-pub(super) const ROW: &str = "json_array(id, title, provider, account, environment, owner, kind, redacted, \
-     fingerprint, status, created_at, revoked_at, expires_at, last_verified_at, remote_id, notes, pending, \
-     pending_pid, pending_at, remote_state, synced_at, has_secret, last_checked_at, last_check, probe_url, \
-     probe_header, team_account, team_key, team_version, shared_by)";
+pub(super) const ROW: &str =
+    concat!("json_array(", record_columns!(), ", fingerprint, pending, pending_pid, pending_at)");
+
+/// [`ROW`] without its last four columns, which a list never shows (its rows are all settled, and the
+/// fingerprint, 64 characters, is for finding values): over a quarter of a search's JSON, written and parsed.
+const RECORD: &str = concat!("json_array(", record_columns!(), ")");
 
 /// A journal step that has started and not finished.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +59,6 @@ struct Raw {
     owner: String,
     kind: String,
     redacted: String,
-    fingerprint: String,
     status: String,
     created_at: i64,
     revoked_at: Option<i64>,
@@ -55,9 +66,6 @@ struct Raw {
     last_verified_at: Option<i64>,
     remote_id: Option<String>,
     notes: String,
-    pending: Option<String>,
-    pending_pid: Option<i64>,
-    pending_at: Option<i64>,
     remote_state: Option<String>,
     synced_at: Option<i64>,
     has_secret: i64,
@@ -69,6 +77,15 @@ struct Raw {
     team_key: Option<String>,
     team_version: Option<i64>,
     shared_by: Option<String>,
+    // The journal columns: absent from a [`RECORD`] array, which only settled rows are read as.
+    #[serde(default)]
+    fingerprint: String,
+    #[serde(default)]
+    pending: Option<String>,
+    #[serde(default)]
+    pending_pid: Option<i64>,
+    #[serde(default)]
+    pending_at: Option<i64>,
 }
 
 impl TryFrom<Raw> for KeyRow {
@@ -127,11 +144,12 @@ pub(super) fn decode(r: &SqliteRow) -> Result<KeyRow, StoreError> {
     parse::<Raw>(json)?.try_into()
 }
 
-/// Rows aggregated as one JSON array of `[n, {ROW}]`, in any order: returned in the order of `n`.
-fn decode_numbered(json: &str) -> Result<Vec<KeyRow>, StoreError> {
+/// Settled rows aggregated as one JSON array of `[n, {RECORD}]`, in any order: their records in the
+/// order of `n`.
+fn decode_numbered(json: &str) -> Result<Vec<KeyRecord>, StoreError> {
     let mut rows = parse::<Vec<(i64, Raw)>>(json)?;
     rows.sort_unstable_by_key(|(n, _)| *n);
-    rows.into_iter().map(|(_, raw)| KeyRow::try_from(raw)).collect()
+    rows.into_iter().map(|(_, raw)| KeyRow::try_from(raw).map(|row| row.record)).collect()
 }
 
 fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, StoreError> {
@@ -390,14 +408,19 @@ impl KeyRows<'_> {
         rows.iter().map(decode).collect()
     }
 
-    /// Search, filter and sort, all in SQL (see [`push_filters`]); at most `q.limit` rows.
+    /// Search, filter and sort, all in SQL (see [`push_filters`]); at most `q.limit` rows, without the
+    /// total (which costs a window count over every match): the CLI's `keys list`.
     pub async fn list(&self, q: &KeyQuery, now: i64) -> Result<Vec<KeyRecord>, StoreError> {
-        Ok(self.page(q, now).await?.0)
+        Ok(self.select(q, now, false).await?.0)
     }
 
     /// [`list`](Self::list), and how many keys match in all: one pass (a window count), and only the
     /// page's rows are decoded.
     pub async fn page(&self, q: &KeyQuery, now: i64) -> Result<(Vec<KeyRecord>, u32), StoreError> {
+        self.select(q, now, true).await
+    }
+
+    async fn select(&self, q: &KeyQuery, now: i64, count: bool) -> Result<(Vec<KeyRecord>, u32), StoreError> {
         let dir = if q.desc { "DESC" } else { "ASC" };
         let order = match q.sort {
             SortField::Title => format!("title COLLATE NOCASE {dir}, created_at {dir}"),
@@ -411,22 +434,24 @@ impl KeyRows<'_> {
             }
         };
         // First the matching rowids in order, numbered (`n`) and counted before the limit; then one JSON
-        // array of the page's rows (see `ROW`), each with its number, sorted here: SQLite does not promise
-        // an aggregate's order, and the numbers make it not matter.
+        // array of the page's rows (see `ROW`, `RECORD`), each with its number, sorted here: SQLite does
+        // not promise an aggregate's order, and the numbers make it not matter.
         let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT '[' || group_concat(json_array(p.n, {ROW}), ',') || ']', max(p.matched) FROM \
-             (SELECT rowid AS r, count(*) OVER () AS matched, row_number() OVER (ORDER BY {order}, id) AS n \
-             FROM keys"
+            "SELECT '[' || group_concat(json_array(p.n, {RECORD}), ',') || ']', max(p.matched) FROM \
+             (SELECT rowid AS r, {matched} AS matched, row_number() OVER (ORDER BY {order}, id) AS n \
+             FROM keys",
+            matched = if count { "count(*) OVER ()" } else { "NULL" }
         ));
         push_filters(&mut sql, q, now);
-        sql.push(" ORDER BY n");
+        // Only a limit needs the numbered rows in order here: without one, that was a second sort of
+        // every match for nothing (a sixth of a search, bench `list_search`).
         if let Some(limit) = q.limit {
-            sql.push(" LIMIT ").push_bind(i64::from(limit));
+            sql.push(" ORDER BY n LIMIT ").push_bind(i64::from(limit));
         }
         sql.push(") p JOIN keys ON keys.rowid = p.r");
         let row = sql.build().fetch_one(&self.0.pool).await?;
         let keys = match col::<Option<&str>>(&row, 0)? {
-            Some(json) => decode_numbered(json)?.into_iter().map(|k| k.record).collect(),
+            Some(json) => decode_numbered(json)?,
             None => Vec::new(),
         };
         let matched = col::<Option<i64>>(&row, 1)?.unwrap_or(0);

@@ -289,6 +289,12 @@ impl Vault {
         Ok(KeyList { keys, matched, now, facets })
     }
 
+    /// The keys a query matches, in order, without the total and the filter menus [`list`](Self::list)
+    /// adds for the app: what the CLI's `keys list` prints.
+    pub async fn keys(&self, query: &KeyQuery) -> Result<Vec<KeyRecord>, VaultError> {
+        Ok(self.rows().list(query, self.now()).await?)
+    }
+
     /// Finds one settled key by id, unique id prefix (6+ characters) or exact title.
     pub async fn resolve(&self, name: &str) -> Result<KeyRecord, VaultError> {
         let name = name.trim();

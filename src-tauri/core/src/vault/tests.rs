@@ -183,8 +183,13 @@ async fn recovery_leaves_steps_of_live_processes_alone() {
     assert_eq!(report.rolled_back, vec![row.record.id]);
 }
 
+/// The titles a query lists, the same by both paths: the app's (with the total and the filter menus)
+/// and the CLI's (`Vault::keys`, without them).
 async fn titles(vault: &Vault, q: KeyQuery) -> Vec<String> {
-    vault.list(&q).await.unwrap().keys.into_iter().map(|k| k.title).collect()
+    let listed: Vec<String> = vault.list(&q).await.unwrap().keys.into_iter().map(|k| k.title).collect();
+    let keys: Vec<String> = vault.keys(&q).await.unwrap().into_iter().map(|k| k.title).collect();
+    assert_eq!(keys, listed, "{q:?}");
+    listed
 }
 
 fn journal_age() -> i64 {
