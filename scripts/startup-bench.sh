@@ -8,6 +8,9 @@
 #   content is in the DOM, `first-paint-epoch-ms`) is printed beside it: it runs ahead of the screen;
 # - the idle RSS and PSS of the whole process tree (the app and WebKit's web and network processes)
 #   after 5 s.
+# - how many font matches each asks fontconfig for until its first frame (FC_DEBUG=1): a count, the
+#   same however busy the machine, for a cost that was about half of Keyden's time from its list in the
+#   DOM to its first frame (startup_bench.py).
 # Prints the medians and the ratios Keyden / bare app.
 #   RUNS=7 scripts/startup-bench.sh        (scripts/test.sh runs RUNS=2 as a short mode)
 #   BASELINE_APP=/tmp/base/target/release/keyden-app scripts/startup-bench.sh   (an earlier build too)

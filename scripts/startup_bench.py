@@ -158,3 +158,26 @@ for step in STEPS:
         values = [t[step] for t in TRACES[n] if step in t]
         cells.append(f"{statistics.median(values):>10.0f}" if values else f"{'-':>10}")
     print(f"{step:<16}" + "".join(cells))
+
+
+def fontconfig_matches(name):
+    """Font matches the app's processes ask fontconfig for until its first frame (FC_DEBUG=1 prints
+    one "Match Pattern" block each, on the stdout the web process inherits). A count, not a time: the
+    same for the same page and fonts however busy the machine. WebKitGTK matches each (family, size,
+    weight) of the page, then probes every family of fontconfig's substituted list one by one; on this
+    machine that was about half of Keyden's time from the list in the DOM to its first frame (a minimal
+    FONTCONFIG_FILE: 97 -> 48 ms, seventh session)."""
+    env = dict(os.environ, KEYDEN_STARTUP_PROBE="exit", FC_DEBUG="1", NO_AT_BRIDGE="1", HOME=f"{WORK}/home-{name}")
+    try:
+        out = subprocess.run(APPS[name], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, timeout=60).stdout
+    except subprocess.TimeoutExpired:
+        return None
+    return sum(1 for line in out.splitlines() if line.startswith(b"Match Pattern"))
+
+
+counts = {name: fontconfig_matches(name) for name in APPS}
+if all(counts.values()):
+    line = f"\n{'fontconfig matches':<22}{counts['keyden']:>10}{counts['hello']:>10}{counts['keyden'] / counts['hello']:>8.2f}"
+    if base:
+        line += f"{counts['baseline']:>10}{counts['baseline'] / counts['hello']:>8.2f}"
+    print(line + "   until the first frame (FC_DEBUG=1; a count, no noise)")
