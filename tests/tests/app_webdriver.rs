@@ -231,6 +231,28 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     wait_text(&c, "#reminders", "'GitHub deploy token' expires in").await;
     shot(&c, "keys-list.png").await;
 
+    // The first screen's type: on Linux the generic families (ui/src/platform.rs), and few sizes and
+    // weights, each of which WebKitGTK matches with fontconfig before the first frame (~91 matches a
+    // size and weight; `scripts/startup-bench.sh` counts them).
+    let fonts = c
+        .execute(
+            "const used = new Set();
+             for (const el of document.querySelectorAll('body *')) {
+               if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+               const s = getComputedStyle(el);
+               used.add(`${s.fontFamily} ${s.fontSize} ${s.fontWeight}`);
+             }
+             return [document.documentElement.dataset.platform, getComputedStyle(document.body).fontFamily,
+                     getComputedStyle(document.querySelector('.key-id')).fontFamily, [...used].sort()];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let fonts = fonts.as_array().unwrap();
+    assert_eq!(fonts[..3], ["linux", "sans-serif", "monospace"].map(serde_json::Value::from), "{fonts:?}");
+    let used = fonts[3].as_array().unwrap();
+    assert!(used.len() <= 6, "the list's screen in {} font sizes and weights: {used:?}", used.len());
+
     // The column headings stay on top while the rows scroll under them: the list made short enough to
     // scroll its four rows, the heading's pixels on screen come back the same (then all put back).
     let rect = c

@@ -11,17 +11,18 @@
 use std::path::Path;
 
 /// What a `font-family` list may name.
-const ALLOWED: &[&str] = &["system-ui", "ui-monospace", "sans-serif", "serif", "monospace", "inherit", "var(--mono)"];
+const ALLOWED: &[&str] =
+    &["system-ui", "ui-monospace", "sans-serif", "serif", "monospace", "inherit", "var(--sans)", "var(--mono)"];
 
 /// Every font family list in `css`: `font-family:` values, the family part of `font:` shorthands and
-/// the `--mono` token.
+/// the `--sans` and `--mono` tokens.
 fn family_lists(css: &str) -> Vec<String> {
     let mut out = Vec::new();
     for declaration in css.split([';', '{', '}']) {
         let Some((property, value)) = declaration.split_once(':') else { continue };
         let (property, value) = (property.trim(), value.trim());
         match property {
-            "font-family" | "--mono" => out.push(value.to_string()),
+            "font-family" | "--sans" | "--mono" => out.push(value.to_string()),
             // `font: 14px/1.45 system-ui, sans-serif`: the families follow the size.
             "font" if value != "inherit" => {
                 let is_size = |t: &&str| {
@@ -55,6 +56,23 @@ fn font_stacks_name_only_system_and_generic_families() {
                 "{family:?} in `{list}`: name system-ui, ui-monospace or a generic family"
             );
         }
+    }
+}
+
+/// On Linux the tokens name generic families only: WebKitGTK hands `system-ui` to fontconfig's alias
+/// list and probes it family by family when its first is missing, and does not know `ui-monospace`
+/// (ui/src/platform.rs).
+#[test]
+fn on_linux_the_tokens_name_generic_families_only() {
+    let tokens =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/styles/tokens.css")).unwrap();
+    let selector = ":root[data-platform=\"linux\"]";
+    let rule = tokens.split_once(selector).expect("a rule for Linux").1;
+    let rule = &rule[..rule.find('}').unwrap()];
+    let lists = family_lists(rule);
+    assert_eq!(lists.len(), 2, "--sans and --mono: {rule}");
+    for family in lists.iter().flat_map(|l| l.split(',')).map(str::trim) {
+        assert!(["sans-serif", "monospace"].contains(&family), "{family:?} in the Linux tokens: {rule}");
     }
 }
 

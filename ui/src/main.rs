@@ -7,6 +7,7 @@ mod context;
 mod first_screen;
 mod hooks;
 mod ipc;
+mod platform;
 mod screens;
 mod shown;
 mod startup;
@@ -14,5 +15,6 @@ mod time;
 
 fn main() {
     startup::mark("wasm-main");
+    platform::mark();
     yew::Renderer::<app::App>::new().render();
 }
