@@ -8,8 +8,11 @@
 #     system's NSS modules, of whatever glibc version, for host and user lookups; musl has no NSS.
 #   Elsewhere: the native release build.
 #   scripts/build-cli.sh        (prints e.g. /…/target/x86_64-unknown-linux-musl/release/keyden)
-#   scripts/build-cli.sh --package-files DIR   (also writes its man pages and completions into DIR:
-#                               the Linux `tauri build`'s beforeBundleCommand)
+#   scripts/build-cli.sh --package-files DIR   (also writes its man pages and completions into DIR,
+#                               and a copy of itself as DIR/keyden: the Linux `tauri build`'s
+#                               beforeBundleCommand. The .deb and .rpm take /usr/bin/keyden from
+#                               there, so they carry this build on any architecture, not a path
+#                               that only x86_64 fills.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
@@ -22,5 +25,6 @@ else
 fi
 if [ "${1:-}" = --package-files ]; then
   "$cli" __package-files "$2"
+  cp "$cli" "$2/keyden"
 fi
 echo "$cli"
