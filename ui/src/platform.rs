@@ -5,7 +5,8 @@
 //! Noto Sans UI, …) and, when its first family is not installed, then tries each family of that list
 //! in turn; it does not know `ui-monospace` and does the same again. That is paid for every size and
 //! weight of the page before its first frame: 212 font matches a size and weight against 91 for
-//! `sans-serif`, 154 against 62 for `monospace` (FC_DEBUG=1, `scripts/startup-bench.sh`). On Linux
+//! `sans-serif`, 154 against 62 for `monospace` (FC_DEBUG=1 in WebKitGTK's MiniBrowser; the start-up
+//! bench counts the app's, `scripts/startup-bench.sh`). On Linux
 //! the tokens name the generic families (styles/tokens.css), which fontconfig resolves as the user's
 //! desktop configures them.
 
@@ -18,8 +19,8 @@ pub fn mark() {
     }
 }
 
-/// WebKitGTK's user agent says "X11; Linux" or "Wayland; Linux"; Android's says "Linux" too, and is
-/// not a platform Keyden runs on. (tests/tests/app_webdriver.rs checks the root and the fonts it gets.)
+/// WebKitGTK's user agent names Linux ("X11; Linux x86_64"); Android's does too, and is not a
+/// platform Keyden runs on. (tests/tests/app_webdriver.rs checks the root and the fonts it gets.)
 fn platform(user_agent: &str) -> Option<&'static str> {
     (user_agent.contains("Linux") && !user_agent.contains("Android")).then_some("linux")
 }
