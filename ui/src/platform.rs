@@ -6,9 +6,8 @@
 //! in turn; it does not know `ui-monospace` and does the same again. That is paid for every size and
 //! weight of the page before its first frame: 212 font matches a size and weight against 91 for
 //! `sans-serif`, 154 against 62 for `monospace` (FC_DEBUG=1 in WebKitGTK's MiniBrowser; the start-up
-//! bench counts the app's, `scripts/startup-bench.sh`). On Linux
-//! the tokens name the generic families (styles/tokens.css), which fontconfig resolves as the user's
-//! desktop configures them.
+//! bench counts the app's, `scripts/startup-bench.sh`). On Linux the tokens name the generic families
+//! (styles/tokens.css), which fontconfig resolves as the user's desktop configures them.
 
 /// Marks the root before the first render, so the first style the page computes is the right one.
 pub fn mark() {
