@@ -121,16 +121,21 @@ path "secret/metadata/keyden*" { capabilities = ["read", "list"] }"#;
 
     /// How many live tokens the server holds for `display_name` (e.g. `userpass-alice`).
     pub fn live_tokens(&self, display_name: &str) -> usize {
+        self.tokens(display_name).len()
+    }
+
+    /// The live tokens for `display_name`: each one's accessor and its `token lookup` data.
+    pub fn tokens(&self, display_name: &str) -> Vec<(String, serde_json::Value)> {
         let list = self.bao(&["list", "-format=json", "auth/token/accessors"]);
         let accessors: Vec<String> = serde_json::from_slice(&list.stdout).unwrap_or_default();
         accessors
-            .iter()
-            .filter(|a| {
+            .into_iter()
+            .filter_map(|a| {
                 let out = self.bao(&["token", "lookup", "-format=json", "-accessor", a.as_str()]);
                 let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-                v["data"]["display_name"] == display_name
+                (v["data"]["display_name"] == display_name).then(|| (a, v["data"].clone()))
             })
-            .count()
+            .collect()
     }
 
     /// The server's process id (its memory is read from `/proc`).

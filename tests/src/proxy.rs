@@ -12,6 +12,9 @@ pub enum Fault {
     None,
     /// The next `n` matching requests answer this status.
     Burst(u16, usize),
+    /// The next `n` matching requests get this answer: a server's own words, such as OpenBao's
+    /// refusal to renew a token past its max TTL.
+    Says(u16, &'static str, usize),
     /// Every matching answer is cut short after `n` bytes of its body.
     CutShort(usize),
 }
@@ -33,6 +36,10 @@ impl FaultProxy {
                     f.1 = Fault::Burst(status, n - 1);
                     return Answer::json(status, r#"{"errors":["injected failure"]}"#);
                 }
+                Fault::Says(status, body, n) if matches && n > 0 => {
+                    f.1 = Fault::Says(status, body, n - 1);
+                    return Answer::json(status, body);
+                }
                 Fault::CutShort(n) if matches => {
                     let (status, body) = forward(&backend, req);
                     return Answer::CutShort(status, body, n);
@@ -48,6 +55,11 @@ impl FaultProxy {
 
     pub fn url(&self) -> &str {
         &self.fake.url
+    }
+
+    /// The fault as it stands: a burst's count tells how many of its answers were not yet asked for.
+    pub fn fault(&self) -> Fault {
+        self.fault.lock().unwrap().1.clone()
     }
 
     /// Applies `fault` to the requests whose path and query contain `path_part`.

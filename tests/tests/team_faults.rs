@@ -1,7 +1,7 @@
 //! The team vault's faults against a real OpenBao dev server, with a fault-injecting proxy in front
 //! where the network has to misbehave: a dead URL among several, a burst of 5xx answers (waited out,
-//! or the sync fails and the mirror is untouched), answers cut short, and a token renewed before it
-//! expires. Ignored by default (it needs the `bao` binary); `scripts/test.sh` runs it.
+//! or the sync fails and the mirror is untouched), answers cut short, a token renewed before it
+//! expires, and a renewal refused with OpenBao's "past the max TTL" 500 (a new login). Ignored by default (it needs the `bao` binary); `scripts/test.sh` runs it.
 
 use keyden_tests::openbao::BaoServer;
 use keyden_tests::proxy::{Fault, FaultProxy};
@@ -90,15 +90,7 @@ fn a_token_past_half_its_life_is_renewed_not_replaced() {
     let add = ["--json", "accounts", "add", "openbao", "--name", "team", "--url", &server.addr];
     s.run_with_stdin(&[&add[..], &["--userpass", "dave", "--password-stdin"]].concat(), b"dave-pw").ok();
     // Dave's token as the server describes it, with its accessor.
-    let dave = |server: &BaoServer| -> Option<(String, serde_json::Value)> {
-        let list = server.bao(&["list", "-format=json", "auth/token/accessors"]);
-        let accessors: Vec<String> = serde_json::from_slice(&list.stdout).unwrap_or_default();
-        accessors.into_iter().find_map(|a| {
-            let out = server.bao(&["token", "lookup", "-format=json", "-accessor", a.as_str()]);
-            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-            (v["data"]["display_name"] == "userpass-dave").then(|| (a, v["data"].clone()))
-        })
-    };
+    let dave = |server: &BaoServer| server.tokens("userpass-dave").into_iter().next();
     assert_eq!(server.live_tokens("userpass-dave"), 1);
     // Past half its life (at most 7 of 16 s left), still alive and never renewed.
     assert!(
@@ -116,6 +108,41 @@ fn a_token_past_half_its_life_is_renewed_not_replaced() {
     assert_eq!(same, accessor, "renewed, not replaced");
     assert!(after["last_renewal_time"].as_i64().is_some(), "renew-self was never called: {after}");
     assert_ne!(after["expire_time"], before["expire_time"], "{after}");
+}
+
+#[test]
+#[ignore = "needs the OpenBao server binary (tests/openbao/setup.sh); scripts/test.sh runs it"]
+fn a_token_the_server_will_not_renew_past_its_max_ttl_is_replaced_by_a_login() {
+    let server = BaoServer::dev();
+    server.team_setup();
+    server.user("erin", "erin-pw", "team-rw", Some(("16s", "120s")));
+    seed(&server, 1);
+    let proxy = FaultProxy::start(&server.addr);
+    let s = member();
+    let add = ["--json", "accounts", "add", "openbao", "--name", "team", "--url", proxy.url()];
+    s.run_with_stdin(&[&add[..], &["--userpass", "erin", "--password-stdin"]].concat(), b"erin-pw").ok();
+    let erin = |server: &BaoServer| server.tokens("userpass-erin").into_iter().next();
+    let first = server.tokens("userpass-erin");
+    assert_eq!(first.len(), 1, "{first:?}");
+    // Past half its life (at most 7 of 16 s left), so the next call renews it first.
+    assert!(
+        wait_until(Duration::from_secs(60), || erin(&server).is_some_and(|(_, t)| t["ttl"].as_i64() <= Some(7))),
+        "the token never aged"
+    );
+    // The answer OpenBao gave a real client whose token reached its max TTL a moment before the client's
+    // clock said so (seen in CI): HTTP 500, not 403. It is a refusal like any other: sign in again.
+    let refusal = r#"{"errors":["past the max TTL, cannot renew"]}"#;
+    proxy.set("auth/token/renew-self", Fault::Says(500, refusal, 1));
+    assert_eq!(s.run(&["--json", "sync", "team"]).ok().json()[0]["added"], 1);
+    assert_eq!(s.run(&["get", "key_f000"]).ok().stdout, "fault_value_000");
+    assert_eq!(proxy.fault(), Fault::Says(500, refusal, 0), "the renewal was asked for");
+    // A second token, from a new login (the old one may already have died, so not counted).
+    let now = server.tokens("userpass-erin");
+    assert!(now.iter().any(|(a, _)| *a != first[0].0), "no new login: {now:?}");
+    // The new token is the one kept: the next sync needs no renewal and no login.
+    let logins = now.len();
+    assert_eq!(s.run(&["--json", "sync", "team"]).ok().json()[0]["unchanged"], 1);
+    assert!(server.tokens("userpass-erin").len() <= logins, "a sync with a fresh token signed in again");
 }
 
 #[test]
