@@ -12,6 +12,7 @@ use std::time::Duration;
 pub struct Database {
     pub(crate) pool: SqlitePool,
     path: std::path::PathBuf,
+    options: SqliteConnectOptions,
 }
 
 impl Database {
@@ -30,12 +31,19 @@ impl Database {
             .map_err(|e| StoreError::Open { path: path.display().to_string(), source: sqlx::Error::Io(e) })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         migrator().run(&pool).await?;
         drop(lock);
-        Ok(Database { pool, path: path.to_path_buf() })
+        Ok(Database { pool, path: path.to_path_buf(), options })
+    }
+
+    /// A connection outside the pool, opened as the pool's are: for watching `PRAGMA data_version`,
+    /// which only moves for commits made on *other* connections.
+    pub(crate) async fn watcher(&self) -> Result<sqlx::SqliteConnection, StoreError> {
+        use sqlx::ConnectOptions;
+        Ok(self.options.connect().await?)
     }
 
     /// This install's id (see migrations/0004_install.sql).

@@ -466,15 +466,38 @@ impl KeyRows<'_> {
         )
         .fetch_all(&self.0.pool)
         .await?;
-        let mut providers: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
-        let mut environments: Vec<String> = groups.iter().map(|g| g.1.clone()).filter(|e| !e.is_empty()).collect();
-        for list in [&mut providers, &mut environments] {
-            list.sort_by_key(|s| s.to_lowercase());
-            list.dedup();
-        }
-        let total: i64 = groups.iter().map(|g| g.2).sum();
-        Ok(Facets { providers, environments, total: u32::try_from(total).unwrap_or(u32::MAX) })
+        Ok(facets_from(&groups))
     }
+
+    /// Settled rows by rowid, in the order given; a row settled no more (deleted since) is left out.
+    pub(super) async fn by_rowids(&self, rowids: &[i64]) -> Result<Vec<KeyRecord>, StoreError> {
+        if rowids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The rowids as one JSON array, numbered by `json_each`'s key: no bound-variable limit. In a
+        // subquery, so that `json_each`'s own `id` column does not meet the keys' `id`.
+        let list = serde_json::to_string(rowids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT '[' || group_concat(json_array(j.n, {RECORD}), ',') || ']' FROM \
+             (SELECT key AS n, value AS r FROM json_each(?)) j JOIN keys ON keys.rowid = j.r WHERE pending IS NULL"
+        ))
+        .bind(list)
+        .fetch_one(&self.0.pool)
+        .await?;
+        json.map_or(Ok(Vec::new()), |json| decode_numbered(&json))
+    }
+}
+
+/// The filter menus from `(provider, environment, count)` groups in SQLite's `GROUP BY` order.
+pub(super) fn facets_from(groups: &[(String, String, i64)]) -> Facets {
+    let mut providers: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
+    let mut environments: Vec<String> = groups.iter().map(|g| g.1.clone()).filter(|e| !e.is_empty()).collect();
+    for list in [&mut providers, &mut environments] {
+        list.sort_by_key(|s| s.to_lowercase());
+        list.dedup();
+    }
+    let total: i64 = groups.iter().map(|g| g.2).sum();
+    Facets { providers, environments, total: u32::try_from(total).unwrap_or(u32::MAX) }
 }
 
 /// The WHERE clause of a key query: settled rows, search, filters. The search text is bound as a

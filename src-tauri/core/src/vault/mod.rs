@@ -22,7 +22,7 @@ use crate::clock::Clock;
 use crate::fingerprint::Fingerprinter;
 use crate::secret::SecretValue;
 use crate::secret_store::{SecretRead, SecretStore};
-use crate::store::{AuditLog, Database, Inserted, KeyRow, KeyRows};
+use crate::store::{AuditLog, Database, Inserted, KeyIndex, KeyRow, KeyRows};
 use keyden_protocol::{
     AuditAction, AuditEntry, KeyDetail, KeyEdit, KeyKind, KeyList, KeyQuery, KeyRecord, KeyStatus, RemoteState,
 };
@@ -82,6 +82,8 @@ pub struct Vault {
     hmac_cache: tokio::sync::Mutex<Option<Arc<SecretsLoaded>>>,
     /// When each key was last audited as used for verification (see `verification_secret`).
     last_verify_audit: tokio::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// The searched columns in memory, for the app's search as the user types (see `list`).
+    index: KeyIndex,
 }
 
 /// Keys with their secret values, as the signer search holds them.
@@ -104,6 +106,7 @@ impl Vault {
             fingerprinter: OnceCell::new(),
             hmac_cache: Default::default(),
             last_verify_audit: Default::default(),
+            index: KeyIndex::default(),
         };
         if let Err(e) = vault.check_continuity(data_dir).await {
             // Closed cleanly, so no WAL of the empty database is left to spoil a restored backup.
@@ -119,11 +122,13 @@ impl Vault {
     }
 
     pub async fn close(&self) {
+        self.index.close().await;
         self.db.close().await;
     }
 
     /// [`close`](Self::close), folding even a small WAL into the database (see `Database`).
     pub async fn close_folding_all(&self) {
+        self.index.close().await;
         self.db.close_folding_all().await;
     }
 
@@ -284,6 +289,14 @@ impl Vault {
 
     pub async fn list(&self, query: &KeyQuery) -> Result<KeyList, VaultError> {
         let now = self.now();
+        // A search is asked again at every keystroke: it is served from memory once the index is
+        // loaded and as new as the file. Any other list (the first screen among them) from SQL, so that
+        // opening the app loads no index.
+        if query.search.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            if let Some((keys, matched, facets)) = self.index.page(&self.db, query, now).await? {
+                return Ok(KeyList { keys, matched, now, facets });
+            }
+        }
         let (keys, matched) = self.rows().page(query, now).await?;
         let facets = self.rows().facets().await?;
         Ok(KeyList { keys, matched, now, facets })
