@@ -301,6 +301,7 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     let search = c.find(Locator::Css("#search")).await.unwrap();
     search.send_keys("webdriver").await.unwrap();
     wait_rows(&c, &["WebDriver test key"]).await;
+    shot(&c, "search-narrowed.png").await;
     search.clear().await.unwrap();
     search.send_keys("zzz-no-such-key").await.unwrap();
     wait_css(&c, "#no-match").await;
