@@ -302,6 +302,18 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     search.send_keys("webdriver").await.unwrap();
     wait_rows(&c, &["WebDriver test key"]).await;
     shot(&c, "search-narrowed.png").await;
+    // One focus mark: the field's frame lights up, with no second outline drawn inside it.
+    let marks = c
+        .execute(
+            "const s = document.getElementById('search'); \
+             return [document.activeElement === s, getComputedStyle(s).outlineStyle, \
+                     getComputedStyle(s.closest('.search')).boxShadow];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!((&marks[0], &marks[1]), (&serde_json::json!(true), &serde_json::json!("none")), "{marks}");
+    assert_ne!(marks[2], "none", "the frame shows the focus: {marks}");
     search.clear().await.unwrap();
     search.send_keys("zzz-no-such-key").await.unwrap();
     wait_css(&c, "#no-match").await;
