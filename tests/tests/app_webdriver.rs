@@ -297,10 +297,25 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     assert_eq!(keyring_lookup(&id).as_deref(), Some(value.as_str()), "the value is in the OS keyring");
     assert!(!c.source().await.unwrap().contains(&value), "the page must not hold the value after saving");
 
-    // Search narrows the list; a search that matches nothing says so.
+    // Search narrows the list, and the count says how far; a search that matches nothing says so.
+    let all = c.find(Locator::Css("#key-count")).await.unwrap().text().await.unwrap();
+    assert!(all.parse::<u32>().is_ok_and(|n| n > 1), "the whole vault: {all:?}");
     let search = c.find(Locator::Css("#search")).await.unwrap();
     search.send_keys("webdriver").await.unwrap();
     wait_rows(&c, &["WebDriver test key"]).await;
+    let narrowed = c.find(Locator::Css("#key-count")).await.unwrap().text().await.unwrap();
+    assert_eq!(narrowed, format!("1 of {all}"));
+    let badge = c.execute("return document.getElementById('key-count').getBoundingClientRect().height;", vec![]);
+    let height = badge.await.unwrap().as_f64().unwrap();
+    assert!(height < 24.0, "the count badge stays on one line: {height} px high");
+    // With the details pane open beside the list, the search field gives way: New key stays whole.
+    let edges = c.execute(
+        "return [document.getElementById('new-key').getBoundingClientRect().right, \
+                 document.querySelector('.list-pane').getBoundingClientRect().right];",
+        vec![],
+    );
+    let edges = edges.await.unwrap();
+    assert!(edges[0].as_f64() <= edges[1].as_f64(), "New key runs under the details pane: {edges}");
     shot(&c, "search-narrowed.png").await;
     // One focus mark: the field's frame lights up, with no second outline drawn inside it.
     let marks = c

@@ -199,6 +199,11 @@ pub fn keys_screen() -> Html {
     };
 
     let facets = list.as_ref().map(|l| l.facets.clone()).unwrap_or_default();
+    // The badge counts the vault; a search or a filter that narrows it says how far: "1 of 5".
+    let count = match list.as_ref().map(|l| l.matched) {
+        Some(matched) if matched < facets.total => format!("{matched} of {}", facets.total),
+        _ => facets.total.to_string(),
+    };
     let soon_days = ctx.settings.expiring_soon_days;
 
     let body = match (&*list, &*error) {
@@ -244,7 +249,7 @@ pub fn keys_screen() -> Html {
             <section class="list-pane">
                 <header class="toolbar">
                     <div class="toolbar-row">
-                        <h1>{"Keys"}<span class="count">{facets.total}</span></h1>
+                        <h1>{"Keys"}<span class="count" id="key-count">{count}</span></h1>
                         <div class="search">
                             <span class="search-icon">{Icon::Search.view()}</span>
                             <input id="search" ref={search_ref} type="search" placeholder="Search title, provider or key prefix"
