@@ -5,10 +5,18 @@ use super::{KeyringError, NewEntry, SecretValue};
 use dbus_secret_service::{EncryptionType, SecretService};
 use std::collections::HashMap;
 
-/// The D-Bus names for "the service's process went away before it answered".
+/// The D-Bus names for "the service's process went away": before it answered (`NoReply`,
+/// `Disconnected`), or between two of our calls (`NoSession`). In the last case the session was opened
+/// with the daemon that died, and D-Bus handed the next call to the new one, which has never heard of
+/// it: gnome-keyring says "The session wrapping the secret does not exist" (seen once in CI). A call
+/// made again opens a session with the new daemon.
 pub fn vanished(e: &dbus_secret_service::Error) -> bool {
     matches!(e, dbus_secret_service::Error::Dbus(d)
-        if matches!(d.name(), Some("org.freedesktop.DBus.Error.NoReply" | "org.freedesktop.DBus.Error.Disconnected")))
+    if matches!(d.name(), Some(
+        "org.freedesktop.DBus.Error.NoReply"
+            | "org.freedesktop.DBus.Error.Disconnected"
+            | "org.freedesktop.Secret.Error.NoSession"
+    )))
 }
 
 /// Where a bulk write stopped, and whether because the service went away (worth going on).
@@ -100,4 +108,25 @@ pub fn put_many(service: &str, entries: &[NewEntry<'_>]) -> Result<(), Failed> {
             .map_err(|err| Failed::new(i, err))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vanished;
+
+    fn dbus(name: &str, message: &str) -> dbus_secret_service::Error {
+        dbus_secret_service::Error::Dbus(dbus::Error::new_custom(name, message))
+    }
+
+    #[test]
+    fn a_daemon_gone_before_it_answered_or_between_two_calls_is_worth_a_second_call() {
+        assert!(vanished(&dbus("org.freedesktop.DBus.Error.NoReply", "no reply")));
+        assert!(vanished(&dbus("org.freedesktop.DBus.Error.Disconnected", "gone")));
+        // gnome-keyring's own words, as CI's shipped-CLI suite got them from a daemon started anew.
+        let no_session = "The session wrapping the secret does not exist";
+        assert!(vanished(&dbus("org.freedesktop.Secret.Error.NoSession", no_session)));
+        // A refusal is an answer: asking again would be refused again.
+        assert!(!vanished(&dbus("org.freedesktop.DBus.Error.AccessDenied", "no")));
+        assert!(!vanished(&dbus_secret_service::Error::Locked));
+    }
 }
