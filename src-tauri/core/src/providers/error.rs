@@ -87,6 +87,20 @@ impl ProviderError {
 }
 
 impl ProviderError {
+    /// The server could not be asked, or asked to be left alone: asking it something else now (a new
+    /// login after a refused renewal) would fail the same way. A 5xx is an answer, so not this.
+    pub fn is_unasked(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Unreachable { .. }
+                | ProviderError::TlsUnavailable { .. }
+                | ProviderError::Timeout { .. }
+                | ProviderError::RateLimited { .. }
+                | ProviderError::Redirected { .. }
+                | ProviderError::Sealed { .. }
+        )
+    }
+
     /// The kind a failed sync is recorded as (the UI's "Offline" badge is `Unreachable`).
     pub fn sync_failure(&self) -> keyden_protocol::SyncFailure {
         use keyden_protocol::SyncFailure;

@@ -131,7 +131,7 @@ impl<'a> Session<'a> {
                     return Ok(issued.token);
                 }
                 Ok(_) => {}
-                Err(e) if unasked(&e) => return Err(e),
+                Err(e) if e.is_unasked() => return Err(e),
                 // Any answer ends this token: a 403, or the HTTP 500 "past the max TTL, cannot renew"
                 // OpenBao gives a token that reached its max TTL a moment before our clock says so.
                 // If the server is failing for real, the login says so.
@@ -157,17 +157,4 @@ impl<'a> Session<'a> {
             _ => denied,
         }
     }
-}
-
-/// The server could not be asked, or asked to be left alone: a login now would fail the same way.
-fn unasked(e: &ProviderError) -> bool {
-    matches!(
-        e,
-        ProviderError::Unreachable { .. }
-            | ProviderError::TlsUnavailable { .. }
-            | ProviderError::Timeout { .. }
-            | ProviderError::RateLimited { .. }
-            | ProviderError::Redirected { .. }
-            | ProviderError::Sealed { .. }
-    )
 }
