@@ -47,6 +47,18 @@ class Framebuffer:
             time.sleep(interval)
         return None
 
+    def wait_clear(self, colours, timeout, interval=0.005):
+        """True once no colour of `colours` is on screen (fewer than 100 pixels each), False if one
+        still is after `timeout` seconds. A window whose process has exited can stay on screen for a
+        moment (the X server closes the client's connection, and repaints, on its own time): the next
+        launch of an app drawing the same colour would be seen "on screen" before it drew anything."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if all(self.count(c) < 100 for c in colours):
+                return True
+            time.sleep(interval)
+        return False
+
 
 if __name__ == "__main__":
     cmd, fbdir, rgb = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -57,6 +57,11 @@ def kib(path, field):
 def launch(name):
     env = dict(os.environ, KEYDEN_STARTUP_PROBE="1", NO_AT_BRIDGE="1", HOME=f"{WORK}/home-{name}")
     os.makedirs(env["HOME"], exist_ok=True)
+    # The previous launch's window must be gone from the screen first: Keyden is launched right
+    # after itself (the order alternates) and the baseline draws the same colour, so its pixels
+    # would be counted as this launch's (one launch was "on screen" 12 ms after exec).
+    if not SCREEN.wait_clear({c for c, _ in CONTENT.values()}, 10):
+        raise SystemExit(f"{name}: the previous window was still on screen 10 s after its process exited")
     t0 = time.time() * 1000
     p = subprocess.Popen(APPS[name], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, bufsize=0)
     colour, enough = CONTENT[name]
