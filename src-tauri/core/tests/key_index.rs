@@ -221,3 +221,27 @@ async fn the_search_from_memory_follows_every_write_from_this_process_or_another
     index.close().await;
     vault.close().await;
 }
+
+#[tokio::test]
+async fn a_closed_index_ends_its_load_and_loads_nothing_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, other) = open(dir.path()).await;
+    insert_rows(&other, 400, 3).await;
+    let index = KeyIndex::default();
+    let q = KeyQuery { search: Some("stripe".into()), ..Default::default() };
+    // The first search starts a load; the index is closed while it may still be in flight.
+    assert!(index.page(vault.database(), &q, NOW).await.unwrap().is_none());
+    assert!(!index.is_idle(), "a load was started");
+    index.close().await;
+    assert!(index.is_idle(), "close ended the load and dropped what it held");
+    // Searched again (the vault is still open), a closed index answers nothing and starts no load.
+    assert!(index.page(vault.database(), &q, NOW).await.unwrap().is_none());
+    assert!(index.is_idle(), "a closed index started a load");
+    // And a full index, closed, holds nothing.
+    let index = KeyIndex::default();
+    from_memory(&index, &vault, &q).await;
+    assert!(!index.is_idle());
+    index.close().await;
+    assert!(index.is_idle());
+    vault.close().await;
+}

@@ -20,6 +20,7 @@ use sqlx::{Connection, SqliteConnection};
 use std::cmp::Ordering;
 use std::sync::Arc;
 use tokio::sync::Mutex;
+use tokio::task::JoinHandle;
 
 /// One settled key as the search sees it. Text is folded as SQLite's `lower()` and `NOCASE` fold it:
 /// ASCII only.
@@ -47,8 +48,10 @@ struct Snapshot {
 #[derive(Default)]
 struct Held {
     snapshot: Option<Arc<Snapshot>>,
-    /// The version a task is loading now.
-    loading: Option<i64>,
+    /// The version a task is loading now, and that task.
+    loading: Option<(i64, JoinHandle<()>)>,
+    /// After [`KeyIndex::close`]: nothing is loaded again.
+    closed: bool,
 }
 
 #[derive(Default)]
@@ -81,16 +84,40 @@ impl KeyIndex {
         Ok(Some((keys, matched, snapshot.facets.clone())))
     }
 
-    /// Closes the watching connection (before the pool, so SQLite's last close can fold the WAL).
+    /// Closes the watching connection (before the pool, so SQLite's last close can fold the WAL) and
+    /// ends a load in flight, which would otherwise put a snapshot back after this returns and keep a
+    /// pool connection busy while the pool closes. A closed index answers `None` and loads nothing.
     pub async fn close(&self) {
+        let task = {
+            let mut held = self.lock();
+            held.closed = true;
+            held.snapshot = None;
+            held.loading.take()
+        };
+        if let Some((_, task)) = task {
+            task.abort();
+            let _ = task.await;
+        }
         if let Some(conn) = self.watch.lock().await.take() {
             let _ = conn.close().await;
         }
-        self.held.lock().unwrap_or_else(|e| e.into_inner()).snapshot = None;
+    }
+
+    /// Whether the index holds nothing and loads nothing (as after [`close`](Self::close)).
+    pub fn is_idle(&self) -> bool {
+        let held = self.lock();
+        held.snapshot.is_none() && held.loading.is_none()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The snapshot if it is as new as the file; otherwise `None`, and a task loads it.
     async fn fresh(&self, db: &Database) -> Result<Option<Arc<Snapshot>>, StoreError> {
+        if self.lock().closed {
+            return Ok(None);
+        }
         let version = {
             let mut watch = self.watch.lock().await;
             if watch.is_none() {
@@ -99,18 +126,20 @@ impl KeyIndex {
             let conn = watch.as_mut().expect("opened above");
             sqlx::query_scalar::<_, i64>("PRAGMA data_version").fetch_one(conn).await?
         };
-        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let mut held = self.lock();
         if let Some(s) = held.snapshot.as_ref().filter(|s| s.version == version) {
             return Ok(Some(s.clone()));
         }
-        if held.loading != Some(version) {
-            held.loading = Some(version);
+        if !held.closed && held.loading.as_ref().is_none_or(|(v, _)| *v != version) {
             let (db, shared) = (db.clone(), self.held.clone());
-            tokio::spawn(async move {
+            let task = tokio::spawn(async move {
                 let loaded = load(&db, version).await;
                 let mut held = shared.lock().unwrap_or_else(|e| e.into_inner());
-                if held.loading == Some(version) {
+                if held.loading.as_ref().is_some_and(|(v, _)| *v == version) {
                     held.loading = None;
+                }
+                if held.closed {
+                    return;
                 }
                 // Whichever load ends last is kept: its version says whether it may be served.
                 match loaded {
@@ -118,6 +147,9 @@ impl KeyIndex {
                     Err(e) => tracing::debug!("the search index did not load ({e}); SQL answers"),
                 }
             });
+            // A newer version's load replaces the older's handle; the older one still ends (and its
+            // snapshot, too old to serve, is replaced by the newer one's).
+            held.loading = Some((version, task));
         }
         Ok(None)
     }
