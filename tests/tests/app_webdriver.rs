@@ -181,6 +181,32 @@ async fn wait_rows(c: &Client, want: &[&str]) {
 }
 
 /// A value shaped like a real provider key, different on every run.
+/// The columns (`cellIndex`) of a row's visible "expiring soon" badges.
+async fn soon_cells(c: &Client, title: &str) -> Vec<u64> {
+    let js = format!(
+        "return [...document.querySelectorAll(\".key-row[data-title='{title}'] .badge-soon\")] \
+           .filter(b => b.getClientRects().length > 0).map(b => b.closest('td').cellIndex);"
+    );
+    let cells = c.execute(&js, vec![]).await.unwrap();
+    cells.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect()
+}
+
+/// The key table is no wider than the list pane that shows it: nothing to scroll sideways to.
+async fn assert_list_fits(c: &Client, what: &str) {
+    let js = "const b = document.querySelector('.list-body'), t = document.getElementById('key-list'); \
+              return [t.getBoundingClientRect().right, b.getBoundingClientRect().right, b.scrollWidth, b.clientWidth];";
+    let m = c.execute(js, vec![]).await.unwrap();
+    let m: Vec<f64> = m.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(
+        m[0] <= m[1] + 0.5 && m[2] <= m[3],
+        "{what}: the table runs past the pane (right {} > {}, scroll width {} > {})",
+        m[0],
+        m[1],
+        m[2],
+        m[3]
+    );
+}
+
 fn lookalike(prefix: &str) -> String {
     let seed = unique_secret("x");
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -230,6 +256,17 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     // where a notification server runs; Xvfb has none).
     wait_text(&c, "#reminders", "'GitHub deploy token' expires in").await;
     shot(&c, "keys-list.png").await;
+    // Every column fits the list (the Expires column ran off its edge), and the expiring key says so
+    // once: in its Expires cell; in Status only while the details pane hides that column.
+    assert_eq!(soon_cells(&c, "GitHub deploy token").await, [6], "the warning, in the Expires column only");
+    assert_list_fits(&c, "the whole list").await;
+    wait_css(&c, ".key-row[data-title='GitHub deploy token'] .key-title").await.click().await.unwrap();
+    wait_css(&c, "#key-detail").await;
+    assert_eq!(soon_cells(&c, "GitHub deploy token").await, [5], "the warning, in Status beside the pane");
+    assert_list_fits(&c, "the list beside the details pane").await;
+    shot(&c, "keys-list-detail.png").await;
+    c.find(Locator::Css("#key-detail .close")).await.unwrap().click().await.unwrap();
+    wait_gone(&c, "#key-detail").await;
 
     // The first screen's type: on Linux the generic families (ui/src/platform.rs), and few sizes and
     // weights, each of which WebKitGTK matches with fontconfig before the first frame (~91 matches a

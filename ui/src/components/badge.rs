@@ -11,6 +11,17 @@ pub struct BadgeProps {
     pub soon_days: u32,
 }
 
+/// "⌛ in 8 d" for an active key that expires within `soon_days`; `None` otherwise.
+pub fn soon_marker(k: &KeyRecord, now: i64, soon_days: u32, class: &'static str) -> Option<Html> {
+    (!k.is_expired(now) && k.expires_within(now, soon_days)).then(|| {
+        html! {
+            <span class={classes!("badge", "badge-soon", class)} title="Expiring soon">
+                {crate::components::icon::Icon::Hourglass.view()}{crate::time::relative(k.expires_at.unwrap_or(now), now)}
+            </span>
+        }
+    })
+}
+
 #[function_component(StatusBadge)]
 pub fn status_badge(p: &BadgeProps) -> Html {
     let k = &p.key_record;
@@ -22,11 +33,9 @@ pub fn status_badge(p: &BadgeProps) -> Html {
         KeyStatus::Active => html! {
             <>
                 <span class="badge badge-active">{"Active"}</span>
-                if k.expires_within(p.now, p.soon_days) {
-                    <span class="badge badge-soon" title="Expiring soon">
-                        {crate::components::icon::Icon::Hourglass.view()}{crate::time::relative(k.expires_at.unwrap_or(p.now), p.now)}
-                    </span>
-                }
+                // In the list, shown only while its Expires column is hidden (the CSS): there that
+                // column says it.
+                { for soon_marker(k, p.now, p.soon_days, "soon-in-status") }
             </>
         },
     };

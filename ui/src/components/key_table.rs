@@ -1,6 +1,6 @@
 //! The key table: one row per key, selectable by click or, once focused, by Enter or Space.
 
-use crate::components::badge::StatusBadge;
+use crate::components::badge::{soon_marker, StatusBadge};
 use crate::shown::shown;
 use keyden_protocol::{KeyList, KeyStatus};
 use std::rc::Rc;
@@ -41,7 +41,7 @@ pub fn key_table(p: &KeyTableProps) -> Html {
                         <tr class={classes!("key-row", is_selected.then_some("selected"), (k.status == KeyStatus::Revoked).then_some("revoked"))}
                             data-id={k.id.clone()} data-title={k.title.clone()} {onclick} {onkeydown} tabindex="0"
                             aria-selected={is_selected.to_string()}>
-                            <td class="title-cell"><div class="key-title">{shown(&k.title)}</div><div class="key-id">{&k.id}</div></td>
+                            <td class="title-cell"><div class="key-title" title={shown(&k.title)}>{shown(&k.title)}</div><div class="key-id">{&k.id}</div></td>
                             <td><span class="chip">{&k.provider}</span></td>
                             <td class="col-wide">{ if k.environment.is_empty() { html!{<span class="muted">{"—"}</span>} } else { html!{&k.environment} } }</td>
                             <td class="muted col-wide">{k.kind.label()}</td>
@@ -49,7 +49,11 @@ pub fn key_table(p: &KeyTableProps) -> Html {
                                 if !k.has_secret { <div class="small muted" title="Mirrored from its provider; Keyden never held the secret">{"mirrored"}</div> }
                             </td>
                             <td class="status-cell"><StatusBadge key_record={k.clone()} now={l.now} soon_days={p.soon_days} /></td>
-                            <td class="muted col-wide">{ k.expires_at.map(|e| crate::time::relative(e, l.now)).unwrap_or_else(|| "—".into()) }</td>
+                            <td class="muted col-wide">{
+                                soon_marker(k, l.now, p.soon_days, "expires-soon").unwrap_or_else(|| {
+                                    html! { k.expires_at.map(|e| crate::time::relative(e, l.now)).unwrap_or_else(|| "—".into()) }
+                                })
+                            }</td>
                         </tr>
                     }
                 }) }
