@@ -72,6 +72,8 @@ hyperfine -N --warmup 3 --runs 30 \
 
 echo; echo "== the same inside the core (criterion)"
 cargo bench -q -p keyden-core --bench list_search 2>&1 | grep -E "matches|^list|time:"
+echo; echo "== what the app's search index keeps in memory (counted by the allocator)"
+cargo bench -q -p keyden-core --bench index_memory
 fi
 
 if want startup; then
