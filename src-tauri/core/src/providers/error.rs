@@ -70,23 +70,12 @@ impl ProviderError {
         ProviderError::NotCapable { account: account.name.clone(), provider: account.provider.label(), what }
     }
 
-    /// Whether the provider answered at all (a check that ends here says nothing about the key).
+    /// Whether the provider answered at all (a check that ends here says nothing about the key): it
+    /// could not be asked, or it failed or answered nonsense.
     pub fn is_transport(&self) -> bool {
-        matches!(
-            self,
-            ProviderError::Unreachable { .. }
-                | ProviderError::TlsUnavailable { .. }
-                | ProviderError::Timeout { .. }
-                | ProviderError::RateLimited { .. }
-                | ProviderError::Server { .. }
-                | ProviderError::Malformed { .. }
-                | ProviderError::Redirected { .. }
-                | ProviderError::Sealed { .. }
-        )
+        self.is_unasked() || matches!(self, ProviderError::Server { .. } | ProviderError::Malformed { .. })
     }
-}
 
-impl ProviderError {
     /// The server could not be asked, or asked to be left alone: asking it something else now (a new
     /// login after a refused renewal) would fail the same way. A 5xx is an answer, so not this.
     pub fn is_unasked(&self) -> bool {
