@@ -15,7 +15,7 @@ cargo fetch --locked >/dev/null
 (cd ui && CARGO_TARGET_DIR=../target/ui CARGO_PROFILE_RELEASE_LTO=false trunk build --release --dist ../target/ui/dist \
   && { diff -rq ../target/ui/dist dist >/dev/null 2>&1 || { rm -rf dist && cp -r ../target/ui/dist dist; }; }) &
 ui=$!
-cargo build --locked --profile local -p keyden-app --features custom-protocol &
+cargo build --locked --profile local -p keyden-app --no-default-features --features custom-protocol &
 native=$!
 wait "$ui"
 wait "$native" || true
@@ -23,6 +23,6 @@ wait "$native" || true
 # failed for want of it), it is compiled again now.
 if [ ! -x target/local/keyden-app ] || [ target/local/keyden-app -ot ui/dist/index.html ]; then
   touch src-tauri/build.rs
-  cargo build --locked --profile local -p keyden-app --features custom-protocol
+  cargo build --locked --profile local -p keyden-app --no-default-features --features custom-protocol
 fi
 exec target/local/keyden-app "$@"

@@ -114,7 +114,6 @@ fn main() {
     builder
         .plugin(platform::window_state())
         .plugin(tauri_plugin_store::Builder::default().build())
-        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
@@ -124,12 +123,14 @@ fn main() {
             Ok(())
         })
         .manage(state)
+        .manage(clipboard::Clipboard::default())
         .invoke_handler(handlers())
         .build(tauri::generate_context!())
         .expect("Keyden failed to start its window")
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
                 platform::close_vault(app);
+                clipboard::close(app);
             }
         });
 }

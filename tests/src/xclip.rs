@@ -8,6 +8,20 @@ pub fn paste() -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// What a paste asking for `target` (a MIME type, or `TARGETS` for the list of them) would give now.
+pub fn paste_as(target: &str) -> String {
+    let out = Command::new("xclip").args(["-o", "-selection", "clipboard", "-t", target]).output().expect("xclip runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Whether what the clipboard holds now carries the hint clipboard managers honour to keep a value out
+/// of their history (KDE's convention, which the others follow): the `x-kde-passwordManagerHint`
+/// target, answering `secret`.
+pub fn marked_secret() -> bool {
+    paste_as("TARGETS").lines().any(|t| t == "x-kde-passwordManagerHint")
+        && paste_as("x-kde-passwordManagerHint") == "secret"
+}
+
 /// Another program takes the clipboard with `text` (xclip serves it from the background until
 /// something else takes the clipboard); returns once a paste gives it.
 pub fn hold(text: &str) {

@@ -453,6 +453,7 @@ async fn create_search_and_revoke_a_key_in_the_real_window() {
     let copied = std::time::Instant::now();
     c.find(Locator::Css("#copy")).await.unwrap().click().await.unwrap();
     assert!(wait_until(Duration::from_secs(20), || paste() == stripe_value), "Copy puts the value on the clipboard");
+    assert!(keyden_tests::xclip::marked_secret(), "the copy is marked for clipboard managers to keep out of history");
     // Load can only make the clearing late, never early: wait for it, then check it kept its time.
     assert!(wait_until(Duration::from_secs(30), || paste() != stripe_value), "the clipboard was never cleared");
     assert!(

@@ -1,7 +1,7 @@
 //! `keyden copy` against a real X clipboard (Xvfb): the value is pasteable, then cleared on time.
 //! Its own test binary, so no other test touches the clipboard meanwhile; its tests take turns.
 
-use keyden_tests::xclip::{hold, paste};
+use keyden_tests::xclip::{hold, marked_secret, paste};
 use keyden_tests::{unique_secret, wait_until, Sandbox};
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,7 @@ fn copy_puts_the_value_on_the_clipboard_and_clears_it_on_time() {
     let receipt = s.run(&["--json", "copy", &id]).ok().json();
     assert_eq!(receipt["clears_in_seconds"], 5);
     assert_eq!(paste(), value, "the value is on the clipboard");
+    assert!(marked_secret(), "the copy is marked for clipboard managers to keep out of history");
     // Load can only make the clearing late, never early: wait for it, then check it kept its time.
     assert!(wait_until(Duration::from_secs(30), || paste() != value), "the clipboard was never cleared");
     assert!(copied.elapsed() >= Duration::from_secs(5), "cleared after {:?}, before the 5 s", copied.elapsed());
