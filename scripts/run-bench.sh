@@ -17,6 +17,8 @@ runs=${RUNS:-2}
 rev=$(git rev-parse --short HEAD)
 base=$(git rev-parse --short "${BASELINE_REV:?name the baseline commit: BASELINE_REV=...}")
 work=$(mktemp -d -t keyden-run-bench.XXXXXX); trap 'rm -rf "$work"' EXIT
+# LOGS=DIR keeps each run's output there.
+logs=${LOGS:-$work}; mkdir -p "$logs"
 results="$work/results"
 # Each run takes ~1.5 GiB of build products; they go as soon as the run is measured.
 one() {
@@ -24,11 +26,11 @@ one() {
   rm -rf "$dir" && git clone -q "$root" "$dir" && git -C "$dir" checkout -q "$commit"
   t0=$(date +%s.%N)
   ( cd "$dir" && env KEYDEN_STARTUP_PROBE=exit KEYDEN_DATA_DIR="$work/data-$label-$n" \
-      bash -c 'time scripts/run.sh' ) >"$work/$label-$n.log" 2>&1 \
-    || { echo "run $label #$n failed:"; tail -20 "$work/$label-$n.log"; exit 1; }
+      bash -c 'time scripts/run.sh' ) >"$logs/$label-$n.log" 2>&1 \
+    || { echo "run $label #$n failed:"; tail -20 "$logs/$label-$n.log"; exit 1; }
   t1=$(date +%s.%N)
   # CPU of the run: bash's `time` of run.sh (user + sys), which counts its whole process tree.
-  cpu=$(awk '/^user/{split($2,a,/[ms]/); u=a[1]*60+a[2]} /^sys/{split($2,b,/[ms]/); s=b[1]*60+b[2]} END{printf "%.0f", u+s}' "$work/$label-$n.log")
+  cpu=$(awk '/^user/{split($2,a,/[ms]/); u=a[1]*60+a[2]} /^sys/{split($2,b,/[ms]/); s=b[1]*60+b[2]} END{printf "%.0f", u+s}' "$logs/$label-$n.log")
   printf '%-9s %-8s #%d  %6.1f s  %4d CPU-s\n' "$label" "$commit" "$n" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')" "$cpu" | tee -a "$results"
   rm -rf "$dir"
 }
