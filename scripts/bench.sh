@@ -12,7 +12,9 @@
 #     sync with 10 changed, each against a bare HTTP client doing the same KV reads at the same
 #     concurrency; Keyden's and the server's memory; gnome-keyring's growing cost per item write, which
 #     is why bulk writes go into packs;
-#  6. sizes: app and CLI binaries, .deb and .rpm, the wasm.
+#  6. sizes: app and CLI binaries, .deb and .rpm, the wasm;
+#  7. `run` (only when named): scripts/run.sh on fresh clones of this commit and of BASELINE_REV, by
+#     scripts/run-bench.sh.
 # Builds the release CLI first, and the app when a section runs it and its sources changed; sizes of
 # .deb/.rpm come from the last `tauri build`. RUNS=5 by default.
 #
@@ -26,6 +28,7 @@
 # Sections (all by default, or those named): search startup inspect get signer sync team keyring env sizes
 #   scripts/bench.sh search startup inspect get signer sizes
 set -euo pipefail
+if [ "$*" = run ]; then exec "$(dirname "$0")/run-bench.sh"; fi
 sections=" ${*:-search startup inspect get signer sync team keyring env sizes} "
 want() { [[ $sections == *" $1 "* ]]; }
 cd "$(dirname "$0")/.."
