@@ -105,6 +105,14 @@ fn set_and_hold(clipboard: &mut arboard::Clipboard, value: &str, deadline: Insta
 
 #[cfg(not(target_os = "linux"))]
 fn set_and_hold(clipboard: &mut arboard::Clipboard, value: &str, deadline: Instant) {
-    let _ = clipboard.set_text(value.to_string());
+    // Kept out of the clipboard managers' history: on Windows also out of its clipboard history and
+    // cloud sync, on macOS marked concealed (`org.nspasteboard.ConcealedType`).
+    #[cfg(windows)]
+    let set = arboard::SetExtWindows::exclude_from_monitoring(clipboard.set());
+    #[cfg(target_os = "macos")]
+    let set = arboard::SetExtApple::exclude_from_history(clipboard.set());
+    #[cfg(not(any(windows, target_os = "macos")))]
+    let set = clipboard.set();
+    let _ = set.text(value.to_string());
     std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
 }
