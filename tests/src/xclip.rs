@@ -4,13 +4,16 @@ use std::process::{Command, Stdio};
 
 /// What a paste would give now.
 pub fn paste() -> String {
-    let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    xclip_out(&[])
 }
 
 /// What a paste asking for `target` (a MIME type, or `TARGETS` for the list of them) would give now.
 pub fn paste_as(target: &str) -> String {
-    let out = Command::new("xclip").args(["-o", "-selection", "clipboard", "-t", target]).output().expect("xclip runs");
+    xclip_out(&["-t", target])
+}
+
+fn xclip_out(extra: &[&str]) -> String {
+    let out = Command::new("xclip").args(["-o", "-selection", "clipboard"]).args(extra).output().expect("xclip runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
