@@ -15,7 +15,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 APT_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev patchelf pkg-config
-  libdbus-1-dev rpm xvfb xauth imagemagick xdotool webkit2gtk-driver gnome-keyring dbus-x11
+  libdbus-1-dev dbus-bin rpm xvfb xauth imagemagick xdotool webkit2gtk-driver gnome-keyring dbus-x11
   libsecret-tools sqlite3 xclip postgresql python3-venv gcc-mingw-w64-x86-64 musl-tools)
 # The Windows build's tests run under Wine: installed as tried here, with its recommended libraries.
 APT_WITH_RECOMMENDS=(wine64)

@@ -43,5 +43,14 @@ EOF
 dbus-run-session --config-file="$keyring_home/bus.conf" -- bash -c '
   set -euo pipefail
   eval "$(printf %s keyden-test | gnome-keyring-daemon --unlock --components=secrets)"
+  # The daemon prints its environment before it has claimed its bus name. A client arriving in
+  # between makes D-Bus activate a second daemon over the same files; the two race for the name,
+  # and a request handed to the loser fails with NoReply (CI, stop 27). Wait for the name (20 s).
+  owned() {
+    dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q true
+  }
+  for _ in $(seq 400); do owned && break; sleep 0.05; done
+  owned || { echo "with-keyring: gnome-keyring never claimed org.freedesktop.secrets" >&2; exit 1; }
   export GNOME_KEYRING_CONTROL KEYDEN_IN_KEYRING_SESSION=1
   exec "$@"' keyring-session "$@"

@@ -18,6 +18,10 @@ pub enum KeyringError {
     /// No Secret Service / Keychain / Credential Manager to talk to.
     #[error("the OS keyring is not available: {0}")]
     Unavailable(String),
+    /// Its process ended before it answered (gnome-keyring's daemon aborting): the one failure worth
+    /// the same call once more, on the daemon D-Bus starts in its place.
+    #[error("the OS keyring's service went away before it answered: {0}")]
+    Vanished(String),
     /// It is there but refused access (locked collection, dismissed prompt).
     #[error("the OS keyring is locked or refused access: {0}")]
     Locked(String),
@@ -30,7 +34,7 @@ pub enum KeyringError {
 impl crate::Coded for KeyringError {
     fn code(&self) -> &'static str {
         match self {
-            KeyringError::Unavailable(_) => "keyring_unavailable",
+            KeyringError::Unavailable(_) | KeyringError::Vanished(_) => "keyring_unavailable",
             KeyringError::Locked(_) => "keyring_locked",
             KeyringError::BadEncoding(_) => "keyring_bad_encoding",
             KeyringError::Refused(_) => "keyring_refused",
@@ -39,7 +43,9 @@ impl crate::Coded for KeyringError {
 
     fn hint(&self) -> Option<String> {
         Some(match self {
-            KeyringError::Unavailable(_) => unavailable_hint(std::env::consts::OS).to_string(),
+            KeyringError::Unavailable(_) | KeyringError::Vanished(_) => {
+                unavailable_hint(std::env::consts::OS).to_string()
+            }
             KeyringError::Locked(_) => locked_hint(std::env::consts::OS).to_string(),
             KeyringError::BadEncoding(_) => "the entry was changed outside Keyden; store the key again".to_string(),
             KeyringError::Refused(_) => {
@@ -137,6 +143,7 @@ fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
     use ::keyring::Error as E;
     match e {
         E::NoStorageAccess(inner) => KeyringError::Locked(inner.to_string()),
+        E::PlatformFailure(inner) if vanished(inner.as_ref()) => KeyringError::Vanished(inner.to_string()),
         E::PlatformFailure(inner) => KeyringError::Unavailable(inner.to_string()),
         E::BadEncoding(_) => KeyringError::BadEncoding(id.to_string()),
         E::TooLong(attr, limit) => KeyringError::Refused(format!("{attr} is longer than {limit}")),
@@ -147,17 +154,17 @@ fn map_error(id: &str, e: ::keyring::Error) -> KeyringError {
     }
 }
 
-impl SecretStore for OsKeyring {
+impl OsKeyring {
     /// On Linux a packed id's value is replaced in its pack (one write). Any other goes through the
     /// `keyring` crate, which also updates an item another tool stored under the same service and user
     /// (`secret-tool store`), where creating our own would leave that one beside it.
-    fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
+    fn put_once(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
         #[cfg(target_os = "linux")]
         if packs::replace(&self.service, id, secret)? {
             return Ok(());
         }
         let entry = self.entry(id)?;
-        once_more(|| entry.set_password(secret.expose())).map_err(|e| map_error(id, e))?;
+        entry.set_password(secret.expose()).map_err(|e| map_error(id, e))?;
         // The label is what Seahorse and Keychain Access list, the comment what Windows' Credential
         // Manager shows; best effort, the value is already safe.
         let label = format!("Keyden: {label}");
@@ -168,9 +175,8 @@ impl SecretStore for OsKeyring {
         Ok(())
     }
 
-    fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError> {
-        let entry = self.entry(id)?;
-        match once_more(|| entry.get_password()) {
+    fn get_once(&self, id: &str) -> Result<Option<SecretValue>, KeyringError> {
+        match self.entry(id)?.get_password() {
             Ok(v) => Ok(Some(SecretValue::from_stored(v))),
             #[cfg(target_os = "linux")]
             Err(::keyring::Error::NoEntry) => packs::get(&self.service, id),
@@ -180,11 +186,8 @@ impl SecretStore for OsKeyring {
         }
     }
 
-    /// After a retry, `Ok(false)` may also mean the first attempt removed it before the service went
-    /// away; either way the entry is gone.
-    fn remove(&self, id: &str) -> Result<bool, KeyringError> {
-        let entry = self.entry(id)?;
-        let own = match once_more(|| entry.delete_credential()) {
+    fn remove_once(&self, id: &str) -> Result<bool, KeyringError> {
+        let own = match self.entry(id)?.delete_credential() {
             Ok(()) => true,
             Err(::keyring::Error::NoEntry) => false,
             Err(e) => return Err(map_error(id, e)),
@@ -192,6 +195,24 @@ impl SecretStore for OsKeyring {
         #[cfg(target_os = "linux")]
         let own = packs::forget(&self.service, id)? || own;
         Ok(own)
+    }
+}
+
+/// Each operation is tried again as a whole if the service went away during any of its calls (its
+/// pack lookup, its entry's read or write): each is idempotent.
+impl SecretStore for OsKeyring {
+    fn put(&self, id: &str, label: &str, secret: &SecretValue) -> Result<(), KeyringError> {
+        once_more(|| self.put_once(id, label, secret))
+    }
+
+    fn get(&self, id: &str) -> Result<Option<SecretValue>, KeyringError> {
+        once_more(|| self.get_once(id))
+    }
+
+    /// After a retry, `Ok(false)` may also mean the first attempt removed it before the service went
+    /// away; either way the entry is gone.
+    fn remove(&self, id: &str) -> Result<bool, KeyringError> {
+        once_more(|| self.remove_once(id))
     }
 
     /// On Linux: one Secret Service session and one search for all of Keyden's items, instead of a
@@ -209,27 +230,26 @@ impl SecretStore for OsKeyring {
     #[cfg(target_os = "linux")]
     fn put_many(&self, entries: &[NewEntry<'_>]) -> Result<(), (usize, KeyringError)> {
         match bulk::put_many(&self.service, entries) {
-            Err(bulk::Failed { at, vanished: true, .. }) => {
+            Err(bulk::Failed { at, error: KeyringError::Vanished(_) }) => {
                 tracing::warn!(at, "the Secret Service went away during a bulk write; writing the rest one by one");
                 for (i, e) in entries.iter().enumerate().skip(at) {
                     self.put(e.id, e.label, e.secret).map_err(|err| (i, err))?;
                 }
                 Ok(())
             }
-            Err(bulk::Failed { at, error, .. }) => Err((at, error)),
+            Err(bulk::Failed { at, error }) => Err((at, error)),
             Ok(()) => Ok(()),
         }
     }
 }
 
-/// Runs a keyring call again, once, when the service went away while answering it. gnome-keyring's
-/// daemon can abort on an upstream race between clients; D-Bus then starts a new one on the next
-/// call, and the user's operation should not fail for the daemon's crash. Every call retried here
-/// is idempotent (set, get, delete of one entry).
-fn once_more<T>(call: impl Fn() -> Result<T, ::keyring::Error>) -> Result<T, ::keyring::Error> {
+/// Runs a keyring operation again, once, when the service went away while answering it.
+/// gnome-keyring's daemon can abort on an upstream race between clients; D-Bus then starts a new one
+/// on the next call, and the user's operation should not fail for the daemon's crash.
+fn once_more<T>(call: impl Fn() -> Result<T, KeyringError>) -> Result<T, KeyringError> {
     match call() {
-        Err(e) if vanished(&e) => {
-            tracing::warn!("the Secret Service went away during a call; trying once more");
+        Err(KeyringError::Vanished(e)) => {
+            tracing::warn!(error = %e, "the Secret Service went away during a call; trying once more");
             call()
         }
         other => other,
@@ -238,13 +258,14 @@ fn once_more<T>(call: impl Fn() -> Result<T, ::keyring::Error>) -> Result<T, ::k
 
 /// The service's process ended before it replied (D-Bus `NoReply` from the bus, or the connection
 /// itself dropped). Never true on macOS or Windows, whose keyrings are not separate processes.
-fn vanished(e: &::keyring::Error) -> bool {
+fn vanished(e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
     #[cfg(target_os = "linux")]
-    if let ::keyring::Error::PlatformFailure(inner) = e {
-        return inner.downcast_ref::<dbus_secret_service::Error>().is_some_and(bulk::vanished);
+    return e.downcast_ref::<dbus_secret_service::Error>().is_some_and(bulk::vanished);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = e;
+        false
     }
-    let _ = e;
-    false
 }
 
 #[cfg(target_os = "linux")]
@@ -342,5 +363,57 @@ mod hint_tests {
         assert!(unavailable_hint("macos").contains("keychain") && locked_hint("macos").contains("keychain"));
         assert!(unavailable_hint("linux").contains("gnome-keyring"));
         assert!(!locked_hint("linux").contains("Keychain"), "a Linux user has no Keychain Access");
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::{once_more, KeyringError};
+    use std::cell::Cell;
+
+    /// Calls `once_more` on answers given in turn; returns its result and how many calls it made.
+    fn run(answers: Vec<Result<u8, KeyringError>>) -> (Result<u8, KeyringError>, usize) {
+        let answers = std::cell::RefCell::new(answers.into_iter());
+        let calls = Cell::new(0);
+        let out = once_more(|| {
+            calls.set(calls.get() + 1);
+            answers.borrow_mut().next().expect("called more often than expected")
+        });
+        (out, calls.get())
+    }
+
+    #[test]
+    fn an_operation_the_service_vanished_under_runs_once_more_and_only_once() {
+        let gone = || Err(KeyringError::Vanished("NoReply".into()));
+        assert!(matches!(run(vec![gone(), Ok(7)]), (Ok(7), 2)));
+        // A second crash in a row is reported, not chased.
+        assert!(matches!(run(vec![gone(), gone()]), (Err(KeyringError::Vanished(_)), 2)));
+        // An answer, even a refusal, is final.
+        assert!(matches!(run(vec![Err(KeyringError::Locked("locked".into()))]), (Err(KeyringError::Locked(_)), 1)));
+        assert!(matches!(run(vec![Err(KeyringError::Unavailable("no bus".into()))]), (Err(_), 1)));
+    }
+
+    #[test]
+    fn a_vanished_service_reads_to_the_user_as_an_unavailable_keyring() {
+        use crate::Coded;
+        let e = KeyringError::Vanished("NoReply".into());
+        assert_eq!(e.code(), "keyring_unavailable");
+        assert_eq!(e.hint(), KeyringError::Unavailable(String::new()).hint());
+    }
+
+    /// Every dbus failure that means "gone" becomes `Vanished`, whichever path met it: the `keyring`
+    /// crate's entry calls, and our own pack and bulk calls.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn every_path_maps_a_gone_service_to_vanished() {
+        let no_reply = || {
+            dbus_secret_service::Error::Dbus(dbus::Error::new_custom("org.freedesktop.DBus.Error.NoReply", "no reply"))
+        };
+        assert!(matches!(super::bulk::fail(no_reply()), KeyringError::Vanished(_)));
+        let through_keyring = ::keyring::Error::PlatformFailure(Box::new(no_reply()));
+        assert!(matches!(super::map_error("k", through_keyring), KeyringError::Vanished(_)));
+        let denied =
+            dbus_secret_service::Error::Dbus(dbus::Error::new_custom("org.freedesktop.DBus.Error.AccessDenied", "no"));
+        assert!(matches!(super::bulk::fail(denied), KeyringError::Unavailable(_)));
     }
 }

@@ -19,22 +19,22 @@ pub fn vanished(e: &dbus_secret_service::Error) -> bool {
     )))
 }
 
-/// Where a bulk write stopped, and whether because the service went away (worth going on).
+/// Where a bulk write stopped, and why (`Vanished`: the service went away, worth going on).
 pub struct Failed {
     pub at: usize,
     pub error: KeyringError,
-    pub vanished: bool,
 }
 
 impl Failed {
     fn new(at: usize, e: dbus_secret_service::Error) -> Self {
-        Failed { at, vanished: vanished(&e), error: fail(e) }
+        Failed { at, error: fail(e) }
     }
 }
 
 pub(super) fn fail(e: dbus_secret_service::Error) -> KeyringError {
     match e {
         dbus_secret_service::Error::Locked | dbus_secret_service::Error::Prompt => KeyringError::Locked(e.to_string()),
+        _ if vanished(&e) => KeyringError::Vanished(e.to_string()),
         other => KeyringError::Unavailable(other.to_string()),
     }
 }
@@ -86,11 +86,7 @@ pub fn put_many(service: &str, entries: &[NewEntry<'_>]) -> Result<(), Failed> {
     let ss = SecretService::connect(EncryptionType::Dh).map_err(|e| Failed::new(0, e))?;
     let collection = ss.get_default_collection().map_err(|e| Failed::new(0, e))?;
     if collection.is_locked().map_err(|e| Failed::new(0, e))? {
-        collection.unlock().map_err(|e| Failed {
-            at: 0,
-            vanished: false,
-            error: KeyringError::Locked(e.to_string()),
-        })?;
+        collection.unlock().map_err(|e| Failed { at: 0, error: KeyringError::Locked(e.to_string()) })?;
     }
     if entries.len() >= super::packs::PACK_FROM {
         return super::packs::write(&collection, service, entries).map_err(|(at, e)| Failed::new(at, e));

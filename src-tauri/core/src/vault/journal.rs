@@ -8,16 +8,26 @@ use keyden_protocol::AuditAction;
 /// A pending step younger than this whose process still runs belongs to someone else: leave it.
 const ABANDONED_AFTER_SECONDS: i64 = 600;
 
-/// Environment variable naming a journal step at which the process stops and waits to be killed.
-/// Black-box tests use it to kill a real process between steps. Only builds with the `test-hooks`
-/// feature read it: a shipped binary never blocks because of its environment.
+/// Environment variable naming a journal step at which the process stops. Black-box tests use it to
+/// kill a real process between steps, or (on Unix) to change the world under it and let it go on.
+/// Only builds with the `test-hooks` feature read it: a shipped binary never blocks because of its
+/// environment.
 #[cfg(feature = "test-hooks")]
 const PAUSE_ENV: &str = "KEYDEN_TEST_PAUSE_AT";
 
+/// Says where it paused, on stderr, then stops. On Unix the process stops itself (SIGSTOP): a test
+/// kills it there, or sends SIGCONT once it sees the process stopped, and it carries on from here.
+/// Elsewhere it sleeps until killed.
 #[cfg(feature = "test-hooks")]
 pub(super) fn pause_point(step: &str) {
     if std::env::var(PAUSE_ENV).is_ok_and(|v| v == step) {
         eprintln!("keyden: paused at {step}");
+        #[cfg(unix)]
+        {
+            use rustix::process::{getpid, kill_process, Signal};
+            kill_process(getpid(), Signal::STOP).expect("a process may stop itself");
+        }
+        #[cfg(not(unix))]
         loop {
             std::thread::sleep(std::time::Duration::from_secs(3600));
         }
