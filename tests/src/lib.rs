@@ -1,6 +1,7 @@
 //! Helpers for Keyden's black-box tests: run the built `keyden` binary as a process against a
 //! throw-away data directory, inside the private Secret Service that `scripts/test.sh` starts.
 
+pub mod bus;
 pub mod fakes;
 pub mod http;
 pub mod keyring;

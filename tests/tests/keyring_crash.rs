@@ -3,6 +3,7 @@
 //! its place, and the user's command succeeds. Its own test binary: the daemon is stopped and killed,
 //! and no other test may be talking to it meanwhile (its tests take turns).
 
+use keyden_tests::bus::{ask_bus, monitor};
 use keyden_tests::{keyring_lookup, unique_secret, wait_until, Sandbox};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Output, Stdio};
@@ -14,12 +15,7 @@ static DAEMON: Mutex<()> = Mutex::new(());
 
 /// The pid of the process that owns `org.freedesktop.secrets` on this session bus.
 fn secret_service_pid() -> u32 {
-    let out = Command::new("dbus-send")
-        .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
-        .args(["org.freedesktop.DBus.GetConnectionUnixProcessID", "string:org.freedesktop.secrets"])
-        .output()
-        .expect("dbus-send runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = ask_bus("GetConnectionUnixProcessID", "string:org.freedesktop.secrets");
     text.split_whitespace().last().and_then(|w| w.parse().ok()).unwrap_or_else(|| panic!("no pid in {text:?}"))
 }
 
@@ -29,17 +25,9 @@ fn signal(pid: u32, sig: &str) {
 
 /// A bus monitor printing the Secret Service's `OpenSession` calls, returned once it is listening.
 fn watch_open_session() -> (Child, impl Iterator<Item = String>) {
-    let mut monitor = Command::new("dbus-monitor")
-        .args(["--session", "type='method_call',interface='org.freedesktop.Secret.Service',member='OpenSession'"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dbus-monitor runs");
-    let mut lines = BufReader::new(monitor.stdout.take().unwrap()).lines().map_while(Result::ok);
-    // Its first lines are the bus's NameAcquired/NameLost for the monitor itself: it is listening.
-    let first = lines.next().expect("the monitor prints");
-    assert!(first.contains("org.freedesktop.DBus"), "{first}");
-    (monitor, lines)
+    let rule = "type='method_call',interface='org.freedesktop.Secret.Service',member='OpenSession'";
+    let (monitor, out) = monitor(Some(rule));
+    (monitor, out.lines().map_while(Result::ok))
 }
 
 /// Whether `pid` is stopped (SIGSTOP): the state field of `/proc/PID/stat`, after the command name.

@@ -3,25 +3,9 @@
 //! value written or read is never on the bus in clear. A write and a read run here under a bus
 //! monitor, whose whole transcript is searched for the value.
 
+use keyden_tests::bus::{ask_bus, monitor};
 use keyden_tests::{require_private_keyring, unique_secret, Sandbox};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-
-/// A monitor of every message on the session bus, returned once it is listening.
-fn monitor() -> (Child, BufReader<std::process::ChildStdout>) {
-    let mut monitor = Command::new("dbus-monitor")
-        .arg("--session")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dbus-monitor runs");
-    let mut out = BufReader::new(monitor.stdout.take().unwrap());
-    // Its first message is the bus's own NameAcquired/NameLost for the monitor: it is listening.
-    let mut first = String::new();
-    out.read_line(&mut first).unwrap();
-    assert!(first.contains("org.freedesktop.DBus"), "{first}");
-    (monitor, out)
-}
+use std::io::{BufRead, Read};
 
 /// Whether the transcript holds `value`: as text (a string, or a byte array dbus-monitor prints as
 /// text), or as a byte array printed in hex, however its lines wrap.
@@ -36,7 +20,7 @@ fn a_secret_never_crosses_the_session_bus_in_clear() {
     require_private_keyring();
     let s = Sandbox::new();
     let secret = unique_secret("wire");
-    let (mut listening, mut out) = monitor();
+    let (mut listening, mut out) = monitor(None);
 
     let id = s.add("On the wire", &secret, &["--type", "token"]);
     let got = s.run(&["get", &id]).ok();
@@ -46,18 +30,10 @@ fn a_secret_never_crosses_the_session_bus_in_clear() {
     let (as_text, as_bytes) = (unique_secret("wire_control_text"), unique_secret("wire_control_bytes"));
     let bytes: Vec<String> = as_bytes.bytes().map(|b| b.to_string()).collect();
     for arg in [format!("string:{as_text}"), format!("array:byte:{}", bytes.join(","))] {
-        Command::new("dbus-send")
-            .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
-            .args(["org.freedesktop.DBus.NameHasOwner", &arg])
-            .output()
-            .expect("dbus-send runs");
+        ask_bus("NameHasOwner", &arg);
     }
     let marker = unique_secret("wire_end");
-    Command::new("dbus-send")
-        .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
-        .args(["org.freedesktop.DBus.NameHasOwner", &format!("string:{marker}")])
-        .output()
-        .expect("dbus-send runs");
+    ask_bus("NameHasOwner", &format!("string:{marker}"));
 
     // Everything up to the last marker, then the monitor stops.
     let mut transcript = String::new();
